@@ -174,12 +174,14 @@ class OracleTest {
     @Test
     void factoryOptimizers_withClippingAndSchedule_matchReference() {
         // The whole factory path (global clipping at 1, partition by the rule's treatment, every family,
-        // a decaying schedule) for HyperP and for the plain Muon baseline with weight decay.
+        // a decaying schedule) for HyperP, the plain Muon baseline with weight decay, and AdamW under muP
+        // (learning-rate multipliers base/width = 0.5 on hidden and head) and standard parameterization.
         List<ParamSpec> specs = List.of(ParamSpec.matrixOutIn("w", 4, 6, ParamRole.HIDDEN),
                 ParamSpec.matrixOutIn("head", 5, 6, ParamRole.OUTPUT_HEAD),
                 ParamSpec.matrixOutIn("embed", 5, 6, ParamRole.EMBEDDING),
                 ParamSpec.vector("gain", 6, ParamRole.GAIN));
-        for (ParameterizationRule rule : List.of(Parameterizations.hyperP(2), Parameterizations.muonBaseline(2, 4, 0.1))) {
+        for (ParameterizationRule rule : List.of(Parameterizations.hyperP(2), Parameterizations.muonBaseline(2, 4, 0.1),
+                Parameterizations.muP(3, 6, 2, 0.1), Parameterizations.standard(0.05))) {
             LrSchedule schedule = LrSchedule.linearDecay(0.05, 6);
             OptimizerOptions options = OptimizerOptions.defaults();
             List<double[][]> w = new ArrayList<>();

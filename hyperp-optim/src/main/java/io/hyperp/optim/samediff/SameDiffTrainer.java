@@ -61,6 +61,9 @@ public final class SameDiffTrainer {
      * variable left out would silently stay fixed. To keep a variable fixed, make it a constant first
      * ({@link SameDiff#convertToConstant(SDVariable)}).
      *
+     * <p>SameDiff differentiates the graph's loss variables, so the trainer makes {@code lossName} the
+     * only one ({@link SameDiff#setLossVariables(String...)}) once everything else is checked.
+     *
      * @param sd           the graph; its variables' arrays are updated in place by {@link #step}
      * @param lossName     the name of the scalar loss variable
      * @param specs        one spec per trainable variable (names, shapes and roles)
@@ -83,6 +86,10 @@ public final class SameDiffTrainer {
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(options, "options");
         checkArgument(sd.hasVariable(lossName), "loss variable '%s' is not in the graph", lossName);
+        SDVariable loss = sd.getVariable(lossName);
+        checkArgument(loss.getVariableType() == VariableType.ARRAY && loss.dataType().isFPType(),
+                "loss '%s' must be a floating-point value computed by the graph, found a %s of type %s", lossName,
+                loss.getVariableType(), loss.dataType());
         checkArgument(!specs.isEmpty(), "specs must name at least one variable");
         Set<String> trainable = new LinkedHashSet<>();
         for (SDVariable v : sd.variables()) {
@@ -112,6 +119,9 @@ public final class SameDiffTrainer {
             }
         }
         Optimizer opt = Optimizers.create(params, rule, schedule, options);
+        if (!sd.getLossVariables().equals(List.of(lossName))) {
+            sd.setLossVariables(lossName);
+        }
         return new SameDiffTrainer(sd, lossName, params, opt);
     }
 

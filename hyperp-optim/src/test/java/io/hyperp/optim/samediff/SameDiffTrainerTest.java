@@ -137,6 +137,28 @@ class SameDiffTrainerTest {
     }
 
     @Test
+    void create_graphWithAnotherLoss_minimizesTheGivenLoss() {
+        SameDiff sd = mlp();
+        // A second loss in the graph: SameDiff would differentiate the sum of both.
+        sd.loss.absoluteDifference("l1", sd.getVariable("y"), sd.getVariable("head").mul(0.0).sum().add(
+                sd.getVariable("y")), null);
+        assertEquals(List.of("loss", "l1"), sd.getLossVariables());
+        SameDiffTrainer.create(sd, "loss", RoleInference.infer(sd).specs(), Parameterizations.hyperP(2),
+                LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1);
+        assertEquals(List.of("loss"), sd.getLossVariables());
+    }
+
+    @Test
+    void create_placeholderAsLoss_throwsIaeAndLeavesTheGraphAlone() {
+        SameDiff sd = mlp();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SameDiffTrainer.create(sd, "y", RoleInference.infer(sd).specs(), Parameterizations.hyperP(2),
+                        LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1));
+        assertTrue(e.getMessage().contains("'y'") && e.getMessage().contains("PLACEHOLDER"), e.getMessage());
+        assertEquals(List.of("loss"), sd.getLossVariables());
+    }
+
+    @Test
     void create_trainableVariableWithoutRole_throwsIaeNamingIt() {
         SameDiff sd = mlp();
         Map<String, ParamRole> roles = Map.of("w1", ParamRole.HIDDEN, "w2", ParamRole.HIDDEN,
