@@ -4,7 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 /**
  * Configuration of the Adam direction \( \hat m / (\sqrt{\hat v} + \epsilon) \) with bias-corrected
- * moments.
+ * moments. Immutable and thread-safe.
+ *
+ * <p>References: Kingma and Ba, <i>Adam: A Method for Stochastic Optimization</i>; Ren et al.,
+ * arXiv 2603.28743 (HyperP's AdamW settings).
  *
  * @param beta1   first-moment decay, in [0, 1)
  * @param beta2   second-moment decay, in [0, 1)

@@ -7,7 +7,10 @@ import java.util.Objects;
 
 /**
  * Configuration of the Muon direction: heavy-ball momentum {@code M <- mu M + G}, the Nesterov input
- * {@code mu M + G} (or {@code M}), then Newton-Schulz orthogonalization (SPEC section 3).
+ * {@code mu M + G} (or {@code M}), then Newton-Schulz orthogonalization (SPEC section 3). Immutable
+ * and thread-safe.
+ *
+ * <p>References: Jordan, <i>Muon</i> (2024); Ren et al., arXiv 2603.28743.
  *
  * @param momentum the momentum coefficient mu, in [0, 1)
  * @param nesterov whether to orthogonalize {@code mu M + G} instead of {@code M}

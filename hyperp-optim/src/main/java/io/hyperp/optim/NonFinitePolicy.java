@@ -1,6 +1,9 @@
 package io.hyperp.optim;
 
-/** What {@link Optimizer#step} does when a gradient holds NaN or an infinity. */
+/**
+ * What {@link Optimizer#step} does when a gradient holds NaN or an infinity. Under either policy the
+ * parameters, the optimizer state and the step count are left unchanged.
+ */
 public enum NonFinitePolicy {
     /** Throw {@link IllegalStateException} naming the parameter and the step (default). */
     THROW,

@@ -191,6 +191,7 @@ public final class Optimizer {
      * directory, are forced to the device, and the temporary file is renamed over {@code file}. See
      * {@link Checkpoints} for the format.
      *
+     * @param file the checkpoint file; its directory is created if missing
      * @throws IOException if the file cannot be written; a previous file of that name is left intact
      */
     public void save(Path file) throws IOException {
@@ -203,6 +204,8 @@ public final class Optimizer {
      * temporaries before anything changes: a truncated, corrupted or mismatched file throws
      * {@link IllegalArgumentException} and leaves this optimizer as it was.
      *
+     * @param file a file written by {@link #save} of an optimizer with the same transform, parameter
+     *             specs and dtypes, and schedule
      * @throws IOException if the file cannot be read
      */
     public void restore(Path file) throws IOException {
@@ -214,6 +217,7 @@ public final class Optimizer {
      * schedule: the step count is restored and this optimizer's own schedule continues from it (for
      * example to branch a decay phase off a warmup-stable-decay run at several budgets).
      *
+     * @param file a file written by {@link #save} of an optimizer with the same transform and parameters
      * @throws IOException if the file cannot be read
      */
     public void restoreWithNewSchedule(Path file) throws IOException {

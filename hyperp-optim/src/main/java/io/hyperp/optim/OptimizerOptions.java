@@ -6,7 +6,10 @@ import io.hyperp.core.sphere.NormReduction;
 import java.util.Objects;
 
 /**
- * Options of the optimizers {@link Optimizers} builds.
+ * Options of the optimizers {@link Optimizers} builds. Immutable and thread-safe.
+ *
+ * <p>References: Ren et al., arXiv 2603.28743 (defaults: clipping at 1.0, Muon 0.95 with Nesterov,
+ * AdamW (0.9, 0.95, 1e-8)).
  *
  * @param muon             the Muon direction (sphere and plain Muon groups)
  * @param adam             the Adam direction (sphere-Adam and AdamW groups)

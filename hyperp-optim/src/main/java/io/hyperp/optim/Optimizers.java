@@ -25,6 +25,8 @@ import java.util.TreeMap;
  * gradient-norm clip. So {@code Parameterizations.hyperP(L)} gives HyperP, the plain Muon rule gives
  * the Muon baseline, and muP or standard parameterization give AdamW.
  *
+ * <p>The factory is stateless and thread-safe; the optimizers it returns are not.
+ *
  * <p>References: Ren et al., arXiv 2603.28743, section 3 and appendix (reference optimizer groups).
  */
 public final class Optimizers {
@@ -33,8 +35,14 @@ public final class Optimizers {
     }
 
     /**
-     * The transform for these parameter specs under {@code rule}.
+     * The transform for these parameter specs under {@code rule}: a partition by the rule's treatment
+     * (family, learning-rate multiplier, weight decay), each group's chain as in the class
+     * documentation, behind a global gradient-norm clip unless {@code options.clipNorm()} is infinite.
      *
+     * @param specs   the parameters' specs
+     * @param rule    the parameterization rule
+     * @param options Muon and Adam settings, the plain Muon shape factor, clipping, norm reduction
+     * @return a new transform (immutable, thread-safe)
      * @throws IllegalArgumentException if the rule refuses a spec (the message names it)
      */
     public static Transform transform(List<ParamSpec> specs, ParameterizationRule rule, OptimizerOptions options) {
@@ -56,7 +64,16 @@ public final class Optimizers {
     }
 
     /**
-     * A ready optimizer for {@code params} (already initialized: sphere radii are measured now).
+     * A ready optimizer for {@code params}: {@link #transform} of their specs, its state (sphere radii
+     * are measured now, so the parameters must hold their initial values), the schedule and
+     * {@code options.nonFinitePolicy()}.
+     *
+     * @param params   the initialized parameters; read only here
+     * @param rule     the parameterization rule, for example {@code Parameterizations.hyperP(depth)}
+     * @param schedule the learning rate per step, for example {@code LrSchedule.linearDecay(peak, steps)}
+     * @param options  optimizer options
+     * @return the optimizer
+     * @throws IllegalArgumentException if the rule or a transform refuses a parameter (naming it)
      */
     public static Optimizer create(ParamSet params, ParameterizationRule rule, LrSchedule schedule,
                                    OptimizerOptions options) {
@@ -65,7 +82,15 @@ public final class Optimizers {
         return Optimizer.create(t, schedule, params, options.nonFinitePolicy());
     }
 
-    /** A ready optimizer with {@link OptimizerOptions#defaults()}. */
+    /**
+     * A ready optimizer with {@link OptimizerOptions#defaults()} (HyperP's: Muon 0.95 with Nesterov and
+     * HYPERP_5, Adam (0.9, 0.95, 1e-8), clipping at 1, throw on non-finite gradients).
+     *
+     * @param params   the initialized parameters; read only here
+     * @param rule     the parameterization rule
+     * @param schedule the learning rate per step
+     * @return the optimizer
+     */
     public static Optimizer create(ParamSet params, ParameterizationRule rule, LrSchedule schedule) {
         return create(params, rule, schedule, OptimizerOptions.defaults());
     }

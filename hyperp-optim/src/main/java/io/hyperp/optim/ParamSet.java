@@ -21,7 +21,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * holds are not (optimizers write parameters in place).
  *
  * <p>Every array is checked against its spec's shape when the set is built, so a mismatch surfaces
- * with the tensor's name before any optimizer touches anything.
+ * with the tensor's name before any optimizer touches anything. The set may be shared between
+ * threads; its arrays are not protected.
+ *
+ * <p>References: DeepMind optax (parameter pytrees), here an ordered list of named tensors.
  */
 public final class ParamSet {
 

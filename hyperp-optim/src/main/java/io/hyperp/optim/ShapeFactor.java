@@ -4,7 +4,7 @@ import io.hyperp.core.param.ParamSpec;
 
 /**
  * Per-matrix learning-rate factors of the plain Muon baseline (SPEC section 3). HyperP uses
- * {@link #NONE}: its sphere step is relative, so no shape factor is needed.
+ * {@link #NONE}: its sphere step is relative, so no shape factor is needed. Stateless and thread-safe.
  *
  * <p>References: Jordan, <i>Muon</i> (2024); Liu et al., <i>Muon is Scalable for LLM Training</i>
  * (Moonlight, 2025); Ren et al., arXiv 2603.28743.

@@ -144,7 +144,7 @@ public final class Transforms {
      * {@code init} and kept in the state ({@code name/radius}), never re-measured:
      * \(W' = (1-\eta\lambda)W - \eta R\, U/\max(\|U\|_F, \epsilon)\),
      * \(W \leftarrow R\, W'/\max(\|W'\|_F, \epsilon)\). The direction buffer is overwritten with the
-     * scaled step. Requires \(\eta\lambda < 1\).
+     * scaled step. Requires \(\eta\lambda \lt 1\).
      *
      * @throws IllegalArgumentException at {@code init} for a rank-1 parameter or a matrix of zero or
      *                                  non-finite norm (it defines no sphere)
@@ -164,7 +164,7 @@ public final class Transforms {
      * Terminal: \(W \leftarrow (1 - \eta\lambda) W - \eta U\) with \(\eta = \) {@code learningRate *
      * lrMultiplier} and decoupled weight decay \(\lambda\) (AdamW's update after the Adam direction;
      * the plain Muon baseline's after Muon). The direction buffer is overwritten with \(\eta U\).
-     * Requires \(\eta\lambda < 1\).
+     * Requires \(\eta\lambda \lt 1\).
      */
     public static Transform applyDecoupled(double lrMultiplier, double weightDecay) {
         checkMultiplier(lrMultiplier);

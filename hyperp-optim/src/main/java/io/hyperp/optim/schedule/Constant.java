@@ -8,12 +8,12 @@ package io.hyperp.optim.schedule;
 public record Constant(double peak) implements LrSchedule {
     /** Validates the rate. */
     public Constant {
-        LrSchedule.checkPeak(peak);
+        Checks.checkPeak(peak);
     }
 
     @Override
     public double lr(long step) {
-        LrSchedule.warmup(step, 0);
+        Checks.warmup(step, 0);
         return peak;
     }
 }

@@ -17,16 +17,16 @@ import static com.google.common.base.Preconditions.checkArgument;
 public record Cosine(double peak, long warmupSteps, long totalSteps, double floorFraction) implements LrSchedule {
     /** Validates the fields. */
     public Cosine {
-        LrSchedule.checkPeak(peak);
-        LrSchedule.checkSteps("warmupSteps", warmupSteps, 0);
+        Checks.checkPeak(peak);
+        Checks.checkSteps("warmupSteps", warmupSteps, 0);
         checkArgument(totalSteps > warmupSteps, "totalSteps (%s) must exceed warmupSteps (%s)", totalSteps,
                 warmupSteps);
-        LrSchedule.checkFloor(floorFraction);
+        Checks.checkFloor(floorFraction);
     }
 
     @Override
     public double lr(long step) {
-        double w = LrSchedule.warmup(step, warmupSteps);
+        double w = Checks.warmup(step, warmupSteps);
         if (step < warmupSteps) {
             return peak * w;
         }

@@ -22,16 +22,16 @@ public record LinearDecay(double peak, long warmupSteps, long totalSteps, double
 
     /** Validates the fields. */
     public LinearDecay {
-        LrSchedule.checkPeak(peak);
-        LrSchedule.checkSteps("warmupSteps", warmupSteps, 0);
+        Checks.checkPeak(peak);
+        Checks.checkSteps("warmupSteps", warmupSteps, 0);
         checkArgument(totalSteps > warmupSteps, "totalSteps (%s) must exceed warmupSteps (%s)", totalSteps,
                 warmupSteps);
-        LrSchedule.checkFloor(floorFraction);
+        Checks.checkFloor(floorFraction);
     }
 
     @Override
     public double lr(long step) {
-        double w = LrSchedule.warmup(step, warmupSteps);
+        double w = Checks.warmup(step, warmupSteps);
         if (step < warmupSteps) {
             return peak * w;
         }

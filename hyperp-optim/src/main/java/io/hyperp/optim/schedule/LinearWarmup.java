@@ -12,12 +12,12 @@ package io.hyperp.optim.schedule;
 public record LinearWarmup(double peak, long warmupSteps) implements LrSchedule {
     /** Validates the fields. */
     public LinearWarmup {
-        LrSchedule.checkPeak(peak);
-        LrSchedule.checkSteps("warmupSteps", warmupSteps, 0);
+        Checks.checkPeak(peak);
+        Checks.checkSteps("warmupSteps", warmupSteps, 0);
     }
 
     @Override
     public double lr(long step) {
-        return peak * LrSchedule.warmup(step, warmupSteps);
+        return peak * Checks.warmup(step, warmupSteps);
     }
 }

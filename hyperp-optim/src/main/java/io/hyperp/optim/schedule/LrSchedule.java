@@ -1,7 +1,5 @@
 package io.hyperp.optim.schedule;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 /**
  * A learning-rate schedule: the learning rate of step {@code t} (0 for the first update). All
  * schedules are pure functions of the step, so the schedule position is the optimizer's step count.
@@ -21,19 +19,36 @@ public sealed interface LrSchedule permits Constant, LinearWarmup, LinearDecay, 
     /**
      * The learning rate of step {@code step} (0 for the first update): finite and >= 0.
      *
+     * @param step the number of updates applied before this one
+     * @return the rate
      * @throws IllegalArgumentException if {@code step < 0}
      */
     double lr(long step);
 
-    /** The peak learning rate. */
+    /**
+     * The peak learning rate.
+     *
+     * @return the largest rate the schedule reaches
+     */
     double peak();
 
-    /** A constant rate. */
+    /**
+     * A constant rate.
+     *
+     * @param lr the rate, finite and >= 0
+     * @return {@code new Constant(lr)}
+     */
     static LrSchedule constant(double lr) {
         return new Constant(lr);
     }
 
-    /** Linear warmup from 0 to the peak over {@code warmupSteps}, then constant. */
+    /**
+     * Linear warmup to the peak over {@code warmupSteps}, then constant.
+     *
+     * @param peak        the rate after warmup
+     * @param warmupSteps the number of warmup steps (>= 0)
+     * @return {@code new LinearWarmup(peak, warmupSteps)}
+     */
     static LrSchedule linearWarmup(double peak, long warmupSteps) {
         return new LinearWarmup(peak, warmupSteps);
     }
@@ -41,6 +56,10 @@ public sealed interface LrSchedule permits Constant, LinearWarmup, LinearDecay, 
     /**
      * HyperP's default schedule (SPEC 4): no warmup, linear decay from {@code peak} at step 0 to
      * {@link LinearDecay#HYPERP_FLOOR} {@code * peak} at step {@code totalSteps - 1}.
+     *
+     * @param peak       the initial rate, finite and >= 0
+     * @param totalSteps the number of steps of the run (>= 1)
+     * @return {@code new LinearDecay(peak, 0, totalSteps, 0.1)}
      */
     static LrSchedule linearDecay(double peak, long totalSteps) {
         return new LinearDecay(peak, 0, totalSteps, LinearDecay.HYPERP_FLOOR);
@@ -49,40 +68,42 @@ public sealed interface LrSchedule permits Constant, LinearWarmup, LinearDecay, 
     /**
      * Optional linear warmup, then linear decay from the peak at the end of warmup to
      * {@code floorFraction * peak} at {@code totalSteps - 1}, and the floor after.
+     *
+     * @param peak          the peak rate, finite and >= 0
+     * @param warmupSteps   warmup steps (>= 0)
+     * @param totalSteps    steps of the run (> warmupSteps)
+     * @param floorFraction the final rate as a fraction of the peak, in [0, 1]
+     * @return the {@link LinearDecay}
      */
     static LrSchedule linearDecay(double peak, long warmupSteps, long totalSteps, double floorFraction) {
         return new LinearDecay(peak, warmupSteps, totalSteps, floorFraction);
     }
 
-    /** Optional linear warmup, then cosine decay to {@code floorFraction * peak}. */
+    /**
+     * Optional linear warmup, then cosine decay to {@code floorFraction * peak} at {@code totalSteps - 1}.
+     *
+     * @param peak          the peak rate, finite and >= 0
+     * @param warmupSteps   warmup steps (>= 0)
+     * @param totalSteps    steps of the run (> warmupSteps)
+     * @param floorFraction the final rate as a fraction of the peak, in [0, 1]
+     * @return the {@link Cosine}
+     */
     static LrSchedule cosine(double peak, long warmupSteps, long totalSteps, double floorFraction) {
         return new Cosine(peak, warmupSteps, totalSteps, floorFraction);
     }
 
-    /** Warmup, a stable phase at the peak, then a linear decay to {@code floorFraction * peak}. */
+    /**
+     * Warmup, a stable phase at the peak, then a linear decay to {@code floorFraction * peak}.
+     *
+     * @param peak          the peak rate, finite and >= 0
+     * @param warmupSteps   warmup steps (>= 0)
+     * @param stableSteps   steps at the peak after warmup (>= 0)
+     * @param decaySteps    steps of the decay (>= 1)
+     * @param floorFraction the final rate as a fraction of the peak, in [0, 1]
+     * @return the {@link WarmupStableDecay}
+     */
     static LrSchedule warmupStableDecay(double peak, long warmupSteps, long stableSteps, long decaySteps,
                                         double floorFraction) {
         return new WarmupStableDecay(peak, warmupSteps, stableSteps, decaySteps, floorFraction);
-    }
-
-    /** Checks a peak learning rate: finite and >= 0. */
-    static void checkPeak(double peak) {
-        checkArgument(peak >= 0 && Double.isFinite(peak), "learningRate (%s) must be finite and >= 0", peak);
-    }
-
-    /** Checks a step count: {@code steps >= min}. */
-    static void checkSteps(String what, long steps, long min) {
-        checkArgument(steps >= min, "%s (%s) must be >= %s", what, steps, min);
-    }
-
-    /** Checks a floor fraction: in [0, 1]. */
-    static void checkFloor(double f) {
-        checkArgument(f >= 0 && f <= 1, "floorFraction (%s) must be in [0, 1]", f);
-    }
-
-    /** The warmup factor at {@code step}: (step + 1) / warmup inside the warmup, else 1. */
-    static double warmup(long step, long warmupSteps) {
-        checkArgument(step >= 0, "step (%s) must be >= 0", step);
-        return step < warmupSteps ? (double) (step + 1) / warmupSteps : 1.0;
     }
 }

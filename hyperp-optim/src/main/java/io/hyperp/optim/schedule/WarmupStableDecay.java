@@ -20,16 +20,16 @@ public record WarmupStableDecay(double peak, long warmupSteps, long stableSteps,
                                 double floorFraction) implements LrSchedule {
     /** Validates the fields. */
     public WarmupStableDecay {
-        LrSchedule.checkPeak(peak);
-        LrSchedule.checkSteps("warmupSteps", warmupSteps, 0);
-        LrSchedule.checkSteps("stableSteps", stableSteps, 0);
-        LrSchedule.checkSteps("decaySteps", decaySteps, 1);
-        LrSchedule.checkFloor(floorFraction);
+        Checks.checkPeak(peak);
+        Checks.checkSteps("warmupSteps", warmupSteps, 0);
+        Checks.checkSteps("stableSteps", stableSteps, 0);
+        Checks.checkSteps("decaySteps", decaySteps, 1);
+        Checks.checkFloor(floorFraction);
     }
 
     @Override
     public double lr(long step) {
-        double w = LrSchedule.warmup(step, warmupSteps);
+        double w = Checks.warmup(step, warmupSteps);
         if (step < warmupSteps) {
             return peak * w;
         }
