@@ -48,13 +48,15 @@ public final class Optimizer {
         this.schedule = schedule;
         this.nonFinitePolicy = policy;
         this.template = params;
-        this.state = transform.init(params);
-        ParamSet.Builder b = ParamSet.builder();
-        for (ParamSet.Entry e : params.entries()) {
-            b.add(e.spec(), Nd4j.create(e.array().dataType(), e.array().shape()));
-        }
-        this.updates = b.build();
-        this.scalars = Reductions.scalars(params);
+        this.state = Reductions.outsideWorkspaces(() -> transform.init(params));
+        this.updates = Reductions.outsideWorkspaces(() -> {
+            ParamSet.Builder b = ParamSet.builder();
+            for (ParamSet.Entry e : params.entries()) {
+                b.add(e.spec(), Nd4j.create(e.array().dataType(), e.array().shape()));
+            }
+            return b.build();
+        });
+        this.scalars = Reductions.outsideWorkspaces(() -> Reductions.scalars(params));
     }
 
     /**

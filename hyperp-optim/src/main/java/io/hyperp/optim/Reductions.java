@@ -1,5 +1,7 @@
 package io.hyperp.optim;
 
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.factory.Nd4j;
@@ -8,6 +10,16 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Reductions {
 
     private Reductions() {
+    }
+
+    /**
+     * Runs {@code allocation} with every ND4J workspace switched off, so that the arrays it creates
+     * are not attached to a workspace the caller happens to have open (they must outlive it).
+     */
+    static <T> T outsideWorkspaces(Supplier<T> allocation) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return allocation.get();
+        }
     }
 
     /** One preallocated scalar per tensor of the set, of the tensor's dtype. */

@@ -367,6 +367,10 @@ public final class Transforms {
 
         @Override
         public TransformState init(ParamSet params) {
+            return Reductions.outsideWorkspaces(() -> initDetached(params));
+        }
+
+        private TransformState initDetached(ParamSet params) {
             return TransformState.of(this, params, Map.of(), List.of(),
                     new ClipScratch(Reductions.scalars(params), Reductions.scalars(params)));
         }
@@ -436,6 +440,10 @@ public final class Transforms {
 
         @Override
         public TransformState init(ParamSet params) {
+            return Reductions.outsideWorkspaces(() -> initDetached(params));
+        }
+
+        private TransformState initDetached(ParamSet params) {
             Map<String, INDArray> buffers = new LinkedHashMap<>();
             INDArray[] mom = new INDArray[params.size()];
             INDArray[] nest = new INDArray[params.size()];
@@ -495,6 +503,10 @@ public final class Transforms {
 
         @Override
         public TransformState init(ParamSet params) {
+            return Reductions.outsideWorkspaces(() -> initDetached(params));
+        }
+
+        private TransformState initDetached(ParamSet params) {
             Map<String, INDArray> buffers = new LinkedHashMap<>();
             INDArray[] m = new INDArray[params.size()];
             INDArray[] v = new INDArray[params.size()];
@@ -604,6 +616,10 @@ public final class Transforms {
 
         @Override
         public TransformState init(ParamSet params) {
+            return Reductions.outsideWorkspaces(() -> initDetached(params));
+        }
+
+        private TransformState initDetached(ParamSet params) {
             Map<String, INDArray> buffers = new LinkedHashMap<>();
             Sphere[] spheres = new Sphere[params.size()];
             INDArray[] radii = new INDArray[params.size()];

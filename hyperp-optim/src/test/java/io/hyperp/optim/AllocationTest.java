@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
@@ -20,9 +21,10 @@ import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * After warm-up, an optimizer step allocates no ND4J arrays: every step runs inside a workspace
- * that any array created during it would be attached to, and the workspace's offset counts the
- * bytes of those arrays.
+ * Memory behaviour. After warm-up, an optimizer step allocates no ND4J arrays: the steps run inside a
+ * workspace that any array created during them would be attached to, and the workspace's offset
+ * counts the bytes of those arrays. And buffers allocated at creation never belong to a caller's
+ * workspace.
  */
 class AllocationTest {
 
@@ -50,6 +52,30 @@ class AllocationTest {
             }
         }
         return bytes;
+    }
+
+    @Test
+    void create_insideCallersWorkspace_stateIsDetachedAndOutlivesIt() {
+        List<ParamSpec> specs = List.of(ParamSpec.matrixOutIn("w", 8, 6, ParamRole.HIDDEN),
+                ParamSpec.matrixOutIn("head", 10, 6, ParamRole.OUTPUT_HEAD), ParamSpec.vector("gain", 6, ParamRole.GAIN));
+        ParamSet.Builder pb = ParamSet.builder();
+        for (ParamSpec s : specs) {
+            pb.add(s, Initializer.initialize(s, HYPERP, DataType.FLOAT, 2));
+        }
+        ParamSet p = pb.build();
+        WorkspaceConfiguration conf = WorkspaceConfiguration.builder().initialSize(16L << 20)
+                .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE).build();
+        Optimizer opt;
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "callers-workspace")) {
+            opt = Optimizers.create(p, HYPERP, LrSchedule.constant(0.01));
+            assertEquals(0, ws.getPrimaryOffset(), "bytes the optimizer left in the caller's workspace");
+        }
+        opt.stateBuffers().forEach((name, a) -> assertTrue(!a.isAttached(), name + " is attached to a workspace"));
+        for (int s = 0; s < 3; s++) {
+            assertTrue(opt.step(TestParams.grads(p, s), p));
+        }
+        INDArray radius = TestParams.buffer(opt, "w/radius");
+        assertEquals(radius.getDouble(0), p.array("w").norm2Number().doubleValue(), 1e-5 * radius.getDouble(0));
     }
 
     @Test
