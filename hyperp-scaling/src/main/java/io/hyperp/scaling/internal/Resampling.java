@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.distribution.TDistribution;
 
 /**
  * The bootstrap engine shared by every fitter: residual (model-based) or case resampling, seeded, with
@@ -14,8 +16,16 @@ import java.util.SplittableRandom;
  *
  * <p>Stateless and thread-safe; each call builds its own {@link SplittableRandom} from the seed.
  *
+ * <p>Intervals are <em>expanded</em> percentile intervals (Hesterberg 2015): a plain percentile interval
+ * behaves like estimate +- z * se with the noise level estimated, and so undercovers with few residual degrees
+ * of freedom (about 91% instead of 95% with 8 of them) for the same reason a z-interval does; the percentiles
+ * are therefore taken at the level whose normal quantile equals Student's t quantile with the fit's residual
+ * degrees of freedom. (Hesterberg also multiplies by sqrt(n / (n - 1)) for case resampling of a mean; for a
+ * regression the case bootstrap's spread already runs wide, and that factor over-covered in simulation.)
+ *
  * <p>References: Davison and Hinkley, Bootstrap Methods and their Application (1997), algorithms 6.1 and
- * 6.2; Efron and Tibshirani (1993), chapter 13.
+ * 6.2; Efron and Tibshirani (1993), chapter 13; Hesterberg, What Teachers Should Know About the Bootstrap,
+ * The American Statistician 69(4), 2015, section 5.
  */
 public final class Resampling {
   /** Leverage above which a point is treated as interpolated (its modified residual is set to 0). */
@@ -176,6 +186,25 @@ public final class Resampling {
     Arrays.sort(v);
     double alpha = (1 - level) / 2;
     return new Interval(quantile(v, alpha), quantile(v, 1 - alpha));
+  }
+
+  /**
+   * Returns the percentile level of the expanded percentile interval: the level L' with
+   * \( \Phi^{-1}((1 + L')/2) = t_{(1+L)/2,\,n-p} \).
+   *
+   * @param level nominal level
+   * @param n number of observations
+   * @param p number of fitted coefficients
+   * @return the level at which to read the percentiles, in [level, 1); {@code level} itself when n &lt;= p
+   */
+  public static double expandedLevel(double level, int n, int p) {
+    int dof = n - p;
+    if (dof < 1) {
+      return level;
+    }
+    double t = new TDistribution(null, dof).inverseCumulativeProbability((1 + level) / 2);
+    double expanded = 2 * new NormalDistribution(null, 0, 1).cumulativeProbability(t) - 1;
+    return Math.max(level, Math.min(expanded, 1 - 1e-9));
   }
 
   private static double quantile(double[] sorted, double p) {
