@@ -19,9 +19,11 @@ import java.util.Objects;
  *
  * <p>Procedure: (1) exclude diverged runs and runs far up the walls by the rule documented in
  * {@link OptimalLrOptions}; (2) require {@code minPoints} distinct learning rates among the rest; (3) fit the
- * quadratic in ln(lr) (centred for conditioning); (4) refuse if a &lt;= 0 (no basin) or if eta* lies outside
- * [smallest, largest kept lr] (not bracketed) — the fit never extrapolates; a refusal's message says in which
- * direction to widen the sweep and suggests learning rates to add; (5) bootstrap eta* and L_min (B resamples, expanded percentile intervals as in
+ * quadratic in ln(lr) (centred for conditioning); (4) refuse if a &lt;= 0 (no basin), or if the sweep does not
+ * bracket the optimum: eta* lies outside [smallest, largest kept lr], or the lowest (mean, over repeated runs)
+ * loss sits at the smallest or largest kept lr, so the data never show the loss rising on that side — the fit
+ * never extrapolates; a refusal's message says in which direction to widen the sweep and suggests learning
+ * rates to add; (5) bootstrap eta* and L_min (B resamples, expanded percentile intervals as in
  * {@link io.hyperp.scaling.internal.Resampling};
  * resamples whose refit is not convex count as failures and are left out of the percentiles; with no residual
  * degrees of freedom the intervals are NaN).
@@ -97,8 +99,8 @@ public final class OptimalLr {
       y[i] = used.get(i).loss();
     }
     double[] distinct = Numbers.sortedDistinct(x);
-    double lrMin = n == 0 ? Double.NaN : Math.exp(distinct[0]);
-    double lrMax = n == 0 ? Double.NaN : Math.exp(distinct[distinct.length - 1]);
+    double lrMin = used.stream().mapToDouble(SweepPoint::learningRate).min().orElse(Double.NaN);
+    double lrMax = used.stream().mapToDouble(SweepPoint::learningRate).max().orElse(Double.NaN);
     BootstrapSummary noBootstrap = BootstrapSummary.none(options.bootstrap());
     if (distinct.length < options.minPoints()) {
       String msg = tooFewMessage(distinct.length, options.minPoints(), points.size(), excluded, used);
@@ -123,9 +125,11 @@ public final class OptimalLr {
     }
     double xStar = m - beta[1] / (2 * beta[0]);
     double etaStar = Math.exp(xStar);
-    if (xStar < distinct[0] || xStar > distinct[distinct.length - 1]) {
-      boolean above = xStar > distinct[distinct.length - 1];
-      String msg = notBracketedMessage(above, etaStar, lrMin, lrMax, distinct, excluded);
+    double lnBest = lnLowestMeanLoss(x, y, distinct);
+    boolean edgeBest = lnBest == distinct[0] || lnBest == distinct[distinct.length - 1];
+    if (edgeBest || xStar < distinct[0] || xStar > distinct[distinct.length - 1]) {
+      boolean above = edgeBest ? lnBest == distinct[distinct.length - 1] : xStar > distinct[distinct.length - 1];
+      String msg = notBracketedMessage(above, edgeBest, etaStar, lrMin, lrMax, distinct, excluded);
       return refusal(above ? OptimalLrStatus.OPTIMUM_ABOVE_RANGE : OptimalLrStatus.OPTIMUM_BELOW_RANGE, msg,
           basin, r2, lrMin, lrMax, used, excluded, noBootstrap);
     }
@@ -210,8 +214,29 @@ public final class OptimalLr {
     return Math.max(MIN_SUGGESTION_RATIO, Math.exp(median));
   }
 
-  private static String notBracketedMessage(boolean above, double etaStar, double lrMin, double lrMax,
-      double[] lnDistinct, List<Exclusion> excluded) {
+  /** Returns the ln(lr) whose mean loss (over repeated runs at that lr) is lowest. */
+  private static double lnLowestMeanLoss(double[] x, double[] y, double[] distinct) {
+    double best = Double.NaN;
+    double bestLoss = Double.POSITIVE_INFINITY;
+    for (double d : distinct) {
+      double sum = 0;
+      int count = 0;
+      for (int i = 0; i < x.length; i++) {
+        if (x[i] == d) {
+          sum += y[i];
+          count++;
+        }
+      }
+      if (sum / count < bestLoss) {
+        bestLoss = sum / count;
+        best = d;
+      }
+    }
+    return best;
+  }
+
+  private static String notBracketedMessage(boolean above, boolean edgeBest, double etaStar, double lrMin,
+      double lrMax, double[] lnDistinct, List<Exclusion> excluded) {
     double ratio = gridRatio(lnDistinct);
     double edge = above ? lrMax : lrMin;
     // The nearest excluded run beyond the edge bounds how far the sweep can usefully be widened.
@@ -223,8 +248,13 @@ public final class OptimalLr {
       }
     }
     StringBuilder sb = new StringBuilder();
-    sb.append(Checks.fmt("optimum not bracketed: the fitted optimum lr %s lies %s the %s swept lr %s; ", g(etaStar),
-        above ? "above" : "below", above ? "largest" : "smallest", g(edge)));
+    if (edgeBest) {
+      sb.append(Checks.fmt("optimum not bracketed: the lowest loss is at the %s swept lr %s, so the loss never "
+          + "rises on that side; ", above ? "largest" : "smallest", g(edge)));
+    } else {
+      sb.append(Checks.fmt("optimum not bracketed: the fitted optimum lr %s lies %s the %s swept lr %s; ",
+          g(etaStar), above ? "above" : "below", above ? "largest" : "smallest", g(edge)));
+    }
     List<Double> add = new ArrayList<>();
     if (!Double.isNaN(wall)) {
       double q = Math.pow(wall / edge, 1.0 / 3);
@@ -236,7 +266,7 @@ public final class OptimalLr {
     } else {
       double lr = edge;
       double target = above ? etaStar * ratio : etaStar / ratio;
-      for (int k = 0; k < 4 && (above ? lr < target : lr > target); k++) {
+      for (int k = 0; k < 4 && (k < 2 || (above ? lr < target : lr > target)); k++) {
         lr = above ? lr * ratio : lr / ratio;
         add.add(lr);
       }
@@ -259,9 +289,10 @@ public final class OptimalLr {
         "sweep is not convex in ln(lr) (fitted curvature %s <= 0), so it shows no basin to locate an optimum in; "
             + "widen the sweep on both sides until the loss rises at both ends, e.g. add lr %s and %s",
         g(curvature), g(lrMin / ratio), g(lrMax * ratio)));
-    if (best.learningRate() == lrMax) {
+    double lnBest = Math.log(best.learningRate());
+    if (lnBest == lnDistinct[lnDistinct.length - 1]) {
       sb.append(Checks.fmt("; the lowest loss is at the largest swept lr %s, so extend upward first", g(lrMax)));
-    } else if (best.learningRate() == lrMin) {
+    } else if (lnBest == lnDistinct[0]) {
       sb.append(Checks.fmt("; the lowest loss is at the smallest swept lr %s, so extend downward first",
           g(lrMin)));
     }

@@ -12,9 +12,15 @@ public enum OptimalLrStatus {
   TOO_FEW_POINTS,
   /** The fitted quadratic in ln(lr) is not convex: the sweep shows no basin. */
   NOT_CONVEX,
-  /** The fitted optimum lies below the smallest kept learning rate. */
+  /**
+   * The sweep does not bracket the optimum from below: the fitted optimum lies below the smallest kept learning
+   * rate, or the lowest loss is at the smallest kept learning rate.
+   */
   OPTIMUM_BELOW_RANGE,
-  /** The fitted optimum lies above the largest kept learning rate. */
+  /**
+   * The sweep does not bracket the optimum from above: the fitted optimum lies above the largest kept learning
+   * rate, or the lowest loss is at the largest kept learning rate.
+   */
   OPTIMUM_ABOVE_RANGE;
 
   /**
