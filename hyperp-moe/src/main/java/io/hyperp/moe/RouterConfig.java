@@ -1,5 +1,6 @@
 package io.hyperp.moe;
 
+import io.hyperp.core.shape.MoeShape;
 import java.util.Locale;
 
 /**
@@ -66,22 +67,13 @@ public record RouterConfig(int experts, int topK, boolean sharedExpert, boolean 
     }
 
     /**
-     * The HyperP granularity family: {@code topK} experts active per token out of
-     * {@code sparsity * topK}, one of them shared if {@code sharedExpert} (so
-     * {@code E = sparsity * topK - 1} routed experts and {@code k' = topK - 1}), with SqrtGate.
-     *
-     * @throws IllegalArgumentException if {@code sparsity < 1} or the result is invalid
+     * The router of a model's MoE settings: {@code shape.routedExperts()} routed experts,
+     * {@code shape.topK()} experts per token (one of them shared if {@code shape.sharedExpert()}),
+     * SqrtGate on, {@code p = 0.5}.
      */
-    public static RouterConfig granular(int sparsity, int topK, boolean sharedExpert) {
-        if (sparsity < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "sparsity (%d) must be >= 1", sparsity));
-        }
-        long total = (long) sparsity * topK;
-        if (total > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "sparsity * topK (%d * %d) is too large", sparsity, topK));
-        }
-        return new RouterConfig((int) total - (sharedExpert ? 1 : 0), topK, sharedExpert, true, DEFAULT_SHARED_WEIGHT);
+    public static RouterConfig of(MoeShape shape) {
+        java.util.Objects.requireNonNull(shape, "shape");
+        return new RouterConfig(shape.routedExperts(), shape.topK(), shape.sharedExpert(), true, DEFAULT_SHARED_WEIGHT);
     }
 
     /** A copy with {@code experts} routed experts. */

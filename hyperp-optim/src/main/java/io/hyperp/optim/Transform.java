@@ -41,6 +41,9 @@ public interface Transform {
      */
     static void checkState(Transform transform, TransformState state) {
         java.util.Objects.requireNonNull(state, "state");
+        if (state.builtBy() == transform) {
+            return;
+        }
         if (!transform.fingerprint().equals(state.fingerprint())) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "state was built by a different transform: expected %s, found %s", transform.fingerprint(),

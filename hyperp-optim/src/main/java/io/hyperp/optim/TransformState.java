@@ -21,6 +21,7 @@ public final class TransformState {
     private final ImmutableMap<String, INDArray> buffers;
     private final ImmutableList<TransformState> children;
     private final Object scratch;
+    private Transform builtBy;
 
     private TransformState(String fingerprint, Map<String, INDArray> buffers, List<TransformState> children,
                            Object scratch) {
@@ -61,6 +62,17 @@ public final class TransformState {
     /** Transform-private working memory. */
     Object scratch() {
         return scratch;
+    }
+
+    /** The transform instance that built this state, if recorded (a fast path for state checks). */
+    Transform builtBy() {
+        return builtBy;
+    }
+
+    /** Records the transform instance that built this state; returns this state. */
+    TransformState builtBy(Transform t) {
+        this.builtBy = t;
+        return this;
     }
 
     /** Adds every persistent buffer of this state tree to {@code out}, under hierarchical names. */

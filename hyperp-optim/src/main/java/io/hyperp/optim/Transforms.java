@@ -131,7 +131,7 @@ public final class Transforms {
 
         @Override
         public TransformState init(ParamSet params) {
-            return TransformState.of(fingerprint(), Map.of(), List.of(), null);
+            return TransformState.of(fingerprint(), Map.of(), List.of(), null).builtBy(this);
         }
 
         @Override
@@ -152,7 +152,7 @@ public final class Transforms {
             for (Transform t : stages) {
                 children.add(t.init(params));
             }
-            return TransformState.of(fingerprint(), Map.of(), children, null);
+            return TransformState.of(fingerprint(), Map.of(), children, null).builtBy(this);
         }
 
         @Override
@@ -204,7 +204,7 @@ public final class Transforms {
             for (Map.Entry<String, Transform> s : stages.entrySet()) {
                 children.add(s.getValue().init(params.subset(names.get(s.getKey()))));
             }
-            return TransformState.of(fingerprint() + names, Map.of(), children, new PartitionScratch(names));
+            return TransformState.of(fingerprint() + names, Map.of(), children, new PartitionScratch(names)).builtBy(this);
         }
 
         @Override
@@ -245,7 +245,7 @@ public final class Transforms {
     private record Clip(double maxNorm) implements Transform {
         @Override
         public TransformState init(ParamSet params) {
-            return TransformState.of(fingerprint(), Map.of(), List.of(), Reductions.scalars(params));
+            return TransformState.of(fingerprint(), Map.of(), List.of(), Reductions.scalars(params)).builtBy(this);
         }
 
         @Override
@@ -291,7 +291,7 @@ public final class Transforms {
                 nest[i] = Nd4j.create(a.dataType(), a.shape());
                 ns[i] = NewtonSchulz.create(e.spec(), a.dataType(), config.schedule());
             }
-            return TransformState.of(fingerprint(), buffers, List.of(), new MuonScratch(nest, ns));
+            return TransformState.of(fingerprint(), buffers, List.of(), new MuonScratch(nest, ns)).builtBy(this);
         }
 
         @Override
@@ -334,7 +334,7 @@ public final class Transforms {
                 buffers.put(e.name() + "/v", Nd4j.zeros(a.dataType(), a.shape()));
                 scratch[i] = Nd4j.create(a.dataType(), a.shape());
             }
-            return TransformState.of(fingerprint(), buffers, List.of(), scratch);
+            return TransformState.of(fingerprint(), buffers, List.of(), scratch).builtBy(this);
         }
 
         @Override
@@ -379,7 +379,7 @@ public final class Transforms {
                 checkArgument(e.spec().rank() >= 2, "%s: a shape factor needs a matrix, found rank %s", e.name(),
                         e.spec().rank());
             }
-            return TransformState.of(fingerprint(), Map.of(), List.of(), null);
+            return TransformState.of(fingerprint(), Map.of(), List.of(), null).builtBy(this);
         }
 
         @Override
@@ -409,7 +409,7 @@ public final class Transforms {
                 spheres[i] = Sphere.create(e.spec(), e.array().dataType(), reduction);
                 buffers.put(e.name() + "/radius", spheres[i].measureRadius(e.array()));
             }
-            return TransformState.of(fingerprint(), buffers, List.of(), spheres);
+            return TransformState.of(fingerprint(), buffers, List.of(), spheres).builtBy(this);
         }
 
         @Override
@@ -433,7 +433,7 @@ public final class Transforms {
     private record ApplyDecoupled(double lrMultiplier, double weightDecay) implements Transform {
         @Override
         public TransformState init(ParamSet params) {
-            return TransformState.of(fingerprint(), Map.of(), List.of(), null);
+            return TransformState.of(fingerprint(), Map.of(), List.of(), null).builtBy(this);
         }
 
         @Override

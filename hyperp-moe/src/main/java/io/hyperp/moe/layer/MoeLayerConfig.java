@@ -1,5 +1,6 @@
 package io.hyperp.moe.layer;
 
+import io.hyperp.core.shape.MoeShape;
 import io.hyperp.moe.RouterConfig;
 import io.hyperp.moe.balance.BalanceConfig;
 import java.util.Locale;
@@ -54,6 +55,22 @@ public record MoeLayerConfig(int modelDim, int expertWidth, RouterConfig router,
         }
         int width = (int) Math.max(1, 4L * modelDim / router.topK());
         return new MoeLayerConfig(modelDim, width, router, BalanceConfig.defaults(), 0.0);
+    }
+
+    /**
+     * The layer of a model's MoE settings at model width {@code modelDim}: the router of
+     * {@link RouterConfig#of(MoeShape)}, experts of width {@code shape.expertWidth(4 modelDim)}, HyperP's
+     * balance losses, no loss-free balancing.
+     *
+     * @throws IllegalArgumentException if {@code 4 modelDim} is not divisible by the granularity
+     */
+    public static MoeLayerConfig of(int modelDim, MoeShape shape) {
+        Objects.requireNonNull(shape, "shape");
+        if (modelDim < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "modelDim (%d) must be >= 1", modelDim));
+        }
+        long width = shape.expertWidth(4L * modelDim);
+        return new MoeLayerConfig(modelDim, Math.toIntExact(width), RouterConfig.of(shape), BalanceConfig.defaults(), 0.0);
     }
 
     /** {@code granular(64, RouterConfig.defaults())}. */
