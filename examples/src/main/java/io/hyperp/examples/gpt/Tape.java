@@ -12,8 +12,6 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
@@ -160,28 +158,21 @@ final class Tape {
                 .addBooleanArguments(true).build());
     }
 
-    /** The full inner product {@code sum(x * y)} into the rank-0 array {@code z}. */
-    void dot(INDArray x, INDArray y, INDArray z) {
-        legacy(new Dot(x, y, z));
-    }
-
-    /** Rows of {@code table} selected by the integer vector {@code indices}, into {@code z}. */
-    void gatherRows(INDArray table, INDArray indices, INDArray z) {
+    /**
+     * Slices of {@code table} along axis 0 selected by the integer vector {@code indices}, into
+     * {@code z}: rows of a matrix, entries of a vector.
+     */
+    void gather(INDArray table, INDArray indices, INDArray z) {
         custom(DynamicCustomOp.builder("gather").addInputs(table, indices).addOutputs(z)
                 .addIntegerArguments(0).build());
     }
 
     /**
-     * {@code table[indices[i]] += updates[i]} for every row i, in place. The op runs locked (serially)
-     * so that repeated indices add up correctly and in a fixed order.
+     * {@code table[indices[i]] += updates[i]} for every i along axis 0, in place. The op runs locked
+     * (serially) so that repeated indices add up correctly and in a fixed order.
      */
-    void scatterAddRows(INDArray table, INDArray indices, INDArray updates) {
+    void scatterAdd(INDArray table, INDArray indices, INDArray updates) {
         custom(DynamicCustomOp.builder("scatter_add").addInputs(table, indices, updates).addOutputs(table)
                 .addBooleanArguments(true).build());
-    }
-
-    /** One-hot rows: {@code z[i, indices[i]] = 1}, every other entry 0. */
-    void oneHot(INDArray indices, INDArray z) {
-        custom(new OneHot(indices, z, (int) z.size(1)));
     }
 }

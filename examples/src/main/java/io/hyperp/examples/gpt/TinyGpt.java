@@ -107,13 +107,12 @@ public final class TinyGpt {
 
     // Inputs.
     private final int[] hostInputs;
-    private final int[] hostTargets;
+    private final int[] hostTargets; // flat indices n * vocab + target_n into the [N, V] logits
     private final INDArray inputs;   // INT32 [N]
-    private final INDArray targets;  // INT32 [N]
+    private final INDArray targets;  // INT32 [N], flat indices as in hostTargets
 
     // Loss parts read back to the host after the forward tape.
-    private final INDArray lseSum;     // [1, 1] sum over tokens of logsumexp(z)
-    private final INDArray targetSum;  // [] sum over tokens of z[target]
+    private final INDArray lossSum;    // [1, 1] sum over tokens of logsumexp(z) - z[target]
 
     /** Parameters, gradients and saved activations of one block. */
     private static final class Block {
@@ -176,7 +175,8 @@ public final class TinyGpt {
         final INDArray finalOut = buf(tokens, width);
         final INDArray logits = buf(tokens, vocab);
         final INDArray probs = buf(tokens, vocab);
-        final INDArray oneHot = buf(tokens, vocab);
+        final INDArray targetLogit = buf(tokens, 1);
+        final INDArray minusOnes = full(-1.0, tokens);
         final INDArray rowMax = buf(tokens, 1);
         final INDArray rowPmax = buf(tokens, 1);
 
@@ -275,8 +275,7 @@ public final class TinyGpt {
         hostTargets = new int[tokens];
         inputs = Nd4j.create(DataType.INT32, tokens);
         targets = Nd4j.create(DataType.INT32, tokens);
-        lseSum = buf(1, 1);
-        targetSum = Nd4j.scalar(dt, 0.0);
+        lossSum = buf(1, 1);
 
         Buffers z = new Buffers();
         Saved[] saved = new Saved[blocks.length];
@@ -356,7 +355,7 @@ public final class TinyGpt {
 
     private double forward() {
         forwardTape.run();
-        return (lseSum.getDouble(0) - targetSum.getDouble(0)) / tokens;
+        return lossSum.getDouble(0) / tokens;
     }
 
     private void loadTokens(int[] tokens) {
@@ -375,7 +374,10 @@ public final class TinyGpt {
         }
         for (int b = 0; b < batch; b++) {
             System.arraycopy(tokens, b * row, hostInputs, b * ctx, ctx);
-            System.arraycopy(tokens, b * row + 1, hostTargets, b * ctx, ctx);
+            for (int t = 0; t < ctx; t++) {
+                int n = b * ctx + t;
+                hostTargets[n] = n * vocab + tokens[b * row + t + 1];
+            }
         }
         inputs.data().setData(hostInputs);
         targets.data().setData(hostTargets);
@@ -385,7 +387,7 @@ public final class TinyGpt {
 
     private void recordForward(Tape t, Buffers z, INDArray embed, Block[] blocks, Saved[] saved,
                                INDArray finalGain, INDArray head) {
-        t.gatherRows(embed, inputs, z.h);
+        t.gather(embed, inputs, z.h);
         for (int l = 0; l < blocks.length; l++) {
             recordAttentionForward(t, z, blocks[l], saved[l]);
             recordMlpForward(t, z, blocks[l], saved[l]);
@@ -399,9 +401,9 @@ public final class TinyGpt {
         t.rowMax(z.probs, z.rowPmax);
         t.log(z.rowPmax, z.rowPmax);
         t.sub(z.rowMax, z.rowPmax, z.rowMax);
-        t.mm(z.onesRow(tokens), z.rowMax, lseSum, false, false, 1.0, 0.0);
-        t.oneHot(targets, z.oneHot);
-        t.dot(z.logits, z.oneHot, targetSum);
+        t.gather(z.logits.reshape((long) tokens * vocab), targets, z.targetLogit.reshape(tokens));
+        t.sub(z.rowMax, z.targetLogit, z.rowMax);
+        t.mm(z.onesRow(tokens), z.rowMax, lossSum, false, false, 1.0, 0.0);
     }
 
     private void recordAttentionForward(Tape t, Buffers z, Block b, Saved s) {
@@ -453,7 +455,8 @@ public final class TinyGpt {
     private void recordBackward(Tape t, Buffers z, INDArray embed, INDArray dEmbed, Block[] blocks, Saved[] saved,
                                 INDArray finalGain, INDArray dFinalGain, INDArray head, INDArray dHead) {
         double c = logitMult / tokens;
-        t.sub(z.probs, z.oneHot, z.probs); // dL/dz = (softmax - onehot) * c / N, the factor applied below
+        // dL/dz = (softmax - onehot(target)) * c / N, the factor applied below
+        t.scatterAdd(z.probs.reshape((long) tokens * vocab), targets, z.minusOnes);
         t.mm(z.probs, z.finalOut, dHead, true, false, c, 0.0);
         t.mm(z.probs, head, z.dn, false, false, c, 0.0);
         rmsBackward(t, z, z.dn, z.finalXhat, z.finalR, finalGain, dFinalGain, 1.0, z.tmpD, z.colD, z.dh, false);
@@ -462,7 +465,7 @@ public final class TinyGpt {
             recordAttentionBackward(t, z, blocks[l], saved[l]);
         }
         t.fill(dEmbed, 0.0);
-        t.scatterAddRows(dEmbed, inputs, z.dh);
+        t.scatterAdd(dEmbed, inputs, z.dh);
     }
 
     private void recordMlpBackward(Tape t, Buffers z, Block b, Saved s) {
@@ -543,8 +546,12 @@ public final class TinyGpt {
     }
 
     private INDArray ones(long... shape) {
+        return full(1.0, shape);
+    }
+
+    private INDArray full(double value, long... shape) {
         INDArray a = buf(shape);
-        a.assign(1.0);
+        a.assign(value);
         return a;
     }
 
