@@ -10,6 +10,7 @@ import io.hyperp.core.rule.ParamTreatment;
 import io.hyperp.core.rule.ParameterizationRule;
 import io.hyperp.core.rule.Parameterizations;
 import io.hyperp.core.testing.RandomMatrices;
+import io.hyperp.core.testing.ReferenceNewtonSchulz;
 import io.hyperp.core.testing.Tolerances;
 import io.hyperp.optim.schedule.LrSchedule;
 import java.util.ArrayList;
@@ -228,9 +229,9 @@ class OracleTest {
     }
 
     /**
-     * Plain-Java double references. The Newton-Schulz one follows SPEC section 3 line by line; when
-     * hyperp-core's shared {@code io.hyperp.core.testing.ReferenceNewtonSchulz} is available this
-     * method is the one place to switch to it.
+     * Plain-Java double references of the optimizer steps, written from SPEC sections 2 and 3 and the
+     * Adam paper. Newton-Schulz comes from hyperp-core's shared reference
+     * ({@link ReferenceNewtonSchulz#orthogonalize}), itself checked against the exact polar factor.
      */
     static final class Ref {
         private Ref() {
@@ -255,7 +256,7 @@ class OracleTest {
                         in[i][j] = cfg.nesterov() ? mu * momentum[i][j] + g[i][j] : momentum[i][j];
                     }
                 }
-                return newtonSchulz(in, cfg.schedule());
+                return ReferenceNewtonSchulz.orthogonalize(in, cfg.schedule());
             }
         }
 
@@ -350,52 +351,6 @@ class OracleTest {
                 }
             }
             return out;
-        }
-
-        static double[][] matmul(double[][] a, double[][] b) {
-            double[][] c = new double[a.length][b[0].length];
-            for (int i = 0; i < a.length; i++) {
-                for (int k = 0; k < b.length; k++) {
-                    for (int j = 0; j < b[0].length; j++) {
-                        c[i][j] += a[i][k] * b[k][j];
-                    }
-                }
-            }
-            return c;
-        }
-
-        static double[][] transpose(double[][] a) {
-            double[][] t = new double[a[0].length][a.length];
-            for (int i = 0; i < a.length; i++) {
-                for (int j = 0; j < a[0].length; j++) {
-                    t[j][i] = a[i][j];
-                }
-            }
-            return t;
-        }
-
-        /** SPEC 3: transpose a tall matrix; X = G/(||G||_F + 1e-7); per (a, b, c): X = aX + (bA + cA^2)X. */
-        static double[][] newtonSchulz(double[][] g, NsSchedule schedule) {
-            boolean tall = g.length > g[0].length;
-            double[][] x = tall ? transpose(g) : g;
-            double[][] cur = scale(x, 1 / (norm(x) + 1e-7));
-            for (int it = 0; it < schedule.iterations(); it++) {
-                double[][] a = matmul(cur, transpose(cur));
-                double[][] aa = matmul(a, a);
-                double[][] b = new double[a.length][a.length];
-                for (int i = 0; i < a.length; i++) {
-                    for (int j = 0; j < a.length; j++) {
-                        b[i][j] = schedule.b(it) * a[i][j] + schedule.c(it) * aa[i][j];
-                    }
-                }
-                double[][] bx = matmul(b, cur);
-                for (int i = 0; i < cur.length; i++) {
-                    for (int j = 0; j < cur[0].length; j++) {
-                        cur[i][j] = schedule.a(it) * cur[i][j] + bx[i][j];
-                    }
-                }
-            }
-            return tall ? transpose(cur) : cur;
         }
 
         /** SPEC 2: W' = (1 - eta wd) W - eta R U/||U||; W = R W'/||W'||. */
