@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.same.AMax;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -163,7 +165,7 @@ public final class Transforms {
     /**
      * Terminal: \(W \leftarrow (1 - \eta\lambda) W - \eta U\) with \(\eta = \) {@code learningRate *
      * lrMultiplier} and decoupled weight decay \(\lambda\) (AdamW's update after the Adam direction;
-     * the plain Muon baseline's after Muon). The direction buffer is overwritten with \(\eta U\).
+     * the plain Muon baseline's after Muon). The direction buffer is left as it is.
      * Requires \(\eta\lambda \lt 1\).
      */
     public static Transform applyDecoupled(double lrMultiplier, double weightDecay) {
@@ -470,11 +472,12 @@ public final class Transforms {
             for (int i = 0; i < updates.size(); i++) {
                 INDArray g = updates.get(i).array();
                 INDArray m = s.momentum()[i];
-                m.muli(mu).addi(g);
+                // M <- mu M + G, one fused pass (Axpy: z = p x + y).
+                Nd4j.getExecutioner().exec(new Axpy(m, g, m, mu));
                 INDArray in = m;
                 if (config.nesterov()) {
                     in = s.nesterovInput()[i];
-                    in.assign(m).muli(mu).addi(g);
+                    Nd4j.getExecutioner().exec(new Axpy(m, g, in, mu));
                 }
                 s.ns()[i].orthogonalizeInto(in, g);
             }
@@ -537,17 +540,17 @@ public final class Transforms {
                 INDArray m = s.m()[i];
                 INDArray v = s.v()[i];
                 INDArray tmp = s.tmp()[i];
-                // m <- b1 m + (1 - b1) g ; v <- b2 v + (1 - b2) g^2
-                tmp.assign(g).muli(1 - b1);
-                m.muli(b1).addi(tmp);
-                tmp.assign(g).muli(g).muli(1 - b2);
-                v.muli(b2).addi(tmp);
-                // U = (m / c1) / (sqrt(v / c2) + eps)
-                g.assign(v).muli(1.0 / c2);
-                org.nd4j.linalg.ops.transforms.Transforms.sqrt(g, false);
-                g.addi(config.epsilon());
-                tmp.assign(m).muli(1.0 / c1);
-                g.rdivi(tmp);
+                // m <- b1 m + (1 - b1) g
+                m.muli(b1);
+                Nd4j.getExecutioner().exec(new Axpy(g, m, m, 1 - b1));
+                // v <- b2 v + (1 - b2) g^2
+                g.muli(g, tmp);
+                v.muli(b2);
+                Nd4j.getExecutioner().exec(new Axpy(tmp, v, v, 1 - b2));
+                // U = (m / c1) / (sqrt(v / c2) + eps) = m / ((c1 / sqrt(c2)) sqrt(v) + c1 eps)
+                Nd4j.getExecutioner().exec(new Sqrt(v, g));
+                g.muli(c1 / Math.sqrt(c2)).addi(c1 * config.epsilon());
+                m.divi(g, g);
             }
             state.recordUpdate();
         }
@@ -687,7 +690,8 @@ public final class Transforms {
                 if (weightDecay > 0) {
                     w.muli(1 - lr * weightDecay);
                 }
-                w.subi(updates.get(i).array().muli(lr));
+                // W <- W - lr U, one fused pass (Axpy: z = p x + y).
+                Nd4j.getExecutioner().exec(new Axpy(updates.get(i).array(), w, w, -lr));
             }
             state.recordUpdate();
         }
