@@ -71,6 +71,7 @@ public class NewtonSchulzBenchmark {
     private NewtonSchulz gemm;
     private double nsGflop;
     private double gemmGflop;
+    private int gemmRepeats;
     private int m;
     private int n;
     private INDArray wide;   // [m, n] 'f'
@@ -110,9 +111,9 @@ public class NewtonSchulzBenchmark {
         public double gemmGramMs;
         /** Milliseconds in the B X baseline. */
         public double gemmApplyMs;
-        /** Nominal GFLOP of one Newton-Schulz kind, summed. */
+        /** Nominal GFLOP of one Newton-Schulz kind, summed (EVENTS counters are summed over iterations). */
         public double nsGflop;
-        /** GFLOP of one baseline kind, summed. */
+        /** GFLOP of one baseline kind (all its repeats), summed. */
         public double gemmGflop;
 
         /** Zeroes the sums. */
@@ -159,6 +160,7 @@ public class NewtonSchulzBenchmark {
         m = (int) Math.min(rows, cols);
         n = (int) Math.max(rows, cols);
         gemmGflop = 2.0 * m * m * n / 1e9;
+        gemmRepeats = (int) Math.max(1, Math.round(nsGflop / gemmGflop / 2));
         wide = Nd4j.randn(DataType.FLOAT, new long[] {m, n}).dup('f');
         gram = Nd4j.create(DataType.FLOAT, new long[] {m, m}, 'f');
         square = Nd4j.randn(DataType.FLOAT, new long[] {m, m}).dup('f');
@@ -200,26 +202,32 @@ public class NewtonSchulzBenchmark {
     }
 
     /**
-     * Both Newton-Schulz kernels and both Nd4j.gemm baselines back to back in one invocation, each
-     * timed into {@link Paired}: the ratios of one iteration come from the same few seconds.
+     * Both Newton-Schulz kernels and both Nd4j.gemm baselines interleaved in one invocation, each
+     * timed into {@link Paired}: each baseline is repeated {@code gemmRepeats} times (about half a
+     * Newton-Schulz call's flops), so that the four timed windows are of similar length and a
+     * burst of load on a shared machine hits them alike.
      */
     @Benchmark
     public INDArray paired(Paired paired) {
         long t0 = System.nanoTime();
-        symmetric.orthogonalizeInto(g, out);
+        for (int r = 0; r < gemmRepeats; r++) {
+            Nd4j.gemm(wide, wide, gram, false, true, 1.0, 0.0);
+        }
         long t1 = System.nanoTime();
-        gemm.orthogonalizeInto(g, out);
+        symmetric.orthogonalizeInto(g, out);
         long t2 = System.nanoTime();
-        Nd4j.gemm(wide, wide, gram, false, true, 1.0, 0.0);
+        for (int r = 0; r < gemmRepeats; r++) {
+            Nd4j.gemm(square, wide, applied, false, false, 1.0, 0.0);
+        }
         long t3 = System.nanoTime();
-        Nd4j.gemm(square, wide, applied, false, false, 1.0, 0.0);
+        gemm.orthogonalizeInto(g, out);
         long t4 = System.nanoTime();
-        paired.nsSymmetricMs += (t1 - t0) / 1e6;
-        paired.nsGemmMs += (t2 - t1) / 1e6;
-        paired.gemmGramMs += (t3 - t2) / 1e6;
-        paired.gemmApplyMs += (t4 - t3) / 1e6;
+        paired.gemmGramMs += (t1 - t0) / 1e6;
+        paired.nsSymmetricMs += (t2 - t1) / 1e6;
+        paired.gemmApplyMs += (t3 - t2) / 1e6;
+        paired.nsGemmMs += (t4 - t3) / 1e6;
         paired.nsGflop += nsGflop;
-        paired.gemmGflop += gemmGflop;
+        paired.gemmGflop += gemmGflop * gemmRepeats;
         return out;
     }
 

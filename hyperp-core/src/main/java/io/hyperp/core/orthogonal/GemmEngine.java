@@ -24,6 +24,7 @@ final class GemmEngine implements Engine {
     private final INDArray a;       // [m, m] 'f'
     private final INDArray b;       // [m, m] 'f'
     private final INDArray bDiag;   // the diagonal of b, a strided view
+    private final INDArray ones;    // [m]
     private final INDArray sumSq;   // scalar
 
     // Views of the last arrays seen, so that a caller passing the same arrays every step costs no new views.
@@ -44,6 +45,7 @@ final class GemmEngine implements Engine {
         this.a = Nd4j.createUninitialized(dataType, new long[] {m, m}, 'f');
         this.b = Nd4j.createUninitialized(dataType, new long[] {m, m}, 'f');
         this.bDiag = Nd4j.create(b.data(), new long[] {m}, new long[] {m + 1L}, 0, 'f');
+        this.ones = Nd4j.ones(dataType, m);
         this.sumSq = Nd4j.scalar(dataType, 0.0);
     }
 
@@ -119,8 +121,8 @@ final class GemmEngine implements Engine {
                 // B = b X X^T
                 Nd4j.gemm(in, in, b, tIn, !tIn, s2 * cb, 0.0);
             }
-            // B <- a I + B, so that X' = a X + B X = B X
-            bDiag.addi(ca);
+            // B <- a I + B, so that X' = a X + B X = B X (a BLAS axpy: a scalar op would allocate its scalar)
+            Nd4j.getBlasWrapper().level1().axpy(geo.m, ca, ones, bDiag);
             boolean last = k == iterations - 1;
             int mode = last ? outModes[index] : OUT_COPY;
             if (mode == OUT_COPY) {

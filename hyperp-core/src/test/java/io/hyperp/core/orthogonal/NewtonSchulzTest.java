@@ -392,6 +392,39 @@ class NewtonSchulzTest {
         }
 
         @Test
+        void orthogonalizeInto_symmetricKernelSameArrays_allocatesNothing() {
+            // After the first call with given arrays the symmetric kernel only calls BLAS on cached pointers:
+            // no Java heap (thread-allocated bytes) and no new ND4J buffers (ND4J's own counter). The heap
+            // budget of 64 B per call leaves room for a rare JVM-internal allocation, far below one INDArray
+            // view (~1 KB) or one ND4J op (~3 KB).
+            if (!onCpuBackend()) {
+                return;
+            }
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            for (ParamSpec spec : new ParamSpec[] {ParamSpec.matrixOutIn("w", 24, 40, ParamRole.HIDDEN),
+                ParamSpec.matrixOutIn("t", 40, 24, ParamRole.HIDDEN), ParamSpec.expertStack("e", 3, 16, 12)}) {
+                NewtonSchulz ns = NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.HYPERP_5, NsKernel.SYMMETRIC_BLAS);
+                INDArray g = random(21, DataType.FLOAT, spec.shape(), 'c');
+                INDArray out = Nd4j.create(DataType.FLOAT, spec.shape());
+                for (int i = 0; i < 200; i++) {
+                    ns.orthogonalizeInto(g, out);
+                }
+                long id = Thread.currentThread().getId();
+                long heap0 = threads.getThreadAllocatedBytes(id);
+                long offHeap0 = Nd4j.getMemoryManager().allocatedMemory(0);
+                int calls = 500;
+                for (int i = 0; i < calls; i++) {
+                    ns.orthogonalizeInto(g, out);
+                }
+                long heap = threads.getThreadAllocatedBytes(id) - heap0;
+                long offHeap = Nd4j.getMemoryManager().allocatedMemory(0) - offHeap0;
+                assertTrue(heap <= 64L * calls, spec.name() + ": " + heap + " heap bytes over " + calls + " calls");
+                assertEquals(0, offHeap, spec.name() + ": ND4J allocatedMemory changed");
+            }
+        }
+
+        @Test
         void nominalFlops_countsGeneralProducts() {
             // 3 matrices of 4 x 10 (wide m = 4, n = 10), 5 iterations: 3 * 5 * (4*16*10 + 2*64) = 11520.
             ParamSpec spec = ParamSpec.expertStack("e", 3, 10, 4);
