@@ -259,7 +259,7 @@ public final class MoeFeedForward {
      *                  {@link NormReduction#local()} on one worker
      * @param seed      the initialization seed
      * @throws IllegalArgumentException for a blank name, {@code tokens < 1}, another dtype, or
-     *                                  {@code tokens * k'} above {@code Integer.MAX_VALUE}
+     *                                  {@code tokens * k'} above {@link DispatchPlan#MAX_ROWS}
      */
     public static MoeFeedForward create(String name, MoeLayerConfig config, long tokens, DataType dataType,
                                         NormReduction reduction, long seed) {
@@ -272,10 +272,10 @@ public final class MoeFeedForward {
         if (tokens < 1) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: tokens (%d) must be >= 1", name, tokens));
         }
-        if (tokens * config.router().routedTopK() > Integer.MAX_VALUE) {
+        if (tokens * config.router().routedTopK() > DispatchPlan.MAX_ROWS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s: tokens * k' (%d * %d) exceeds %d rows", name, tokens, config.router().routedTopK(),
-                    Integer.MAX_VALUE));
+                    DispatchPlan.MAX_ROWS));
         }
         Ops.checkFloating(name, dataType);
         LossFreeBalancer balancer = config.lossFreeRate() > 0
@@ -292,9 +292,9 @@ public final class MoeFeedForward {
      * @throws IllegalArgumentException if {@code tokens < 1}
      */
     public MoeFeedForward withTokens(long tokens) {
-        if (tokens < 1 || tokens * routedK > Integer.MAX_VALUE) {
+        if (tokens < 1 || tokens * routedK > DispatchPlan.MAX_ROWS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: tokens (%d) must be >= 1 and tokens * k' at most %d", name, tokens, Integer.MAX_VALUE));
+                    "%s: tokens (%d) must be >= 1 and tokens * k' at most %d", name, tokens, DispatchPlan.MAX_ROWS));
         }
         return new MoeFeedForward(name, config, tokens, dataType, reduction, p, balancer);
     }

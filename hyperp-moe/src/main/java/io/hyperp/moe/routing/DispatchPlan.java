@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Dropless token-choice dispatch: groups the {@code N = T k'} (token, slot) pairs of one routing
@@ -17,8 +18,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>{@link #build} takes the slot-major expert ids {@code [k', T]} of a {@link TopKRouter} (slot
  * {@code s = j T + t}) and computes, with ND4J ops only (a sort of the keys
  * {@code expert * N + s}, which are distinct, so the order is deterministic: by expert, then by
- * slot): the tokens per expert, the permutation from expert order to slots, its inverse, and each
- * expert-order row's token. Only the {@code E} per-expert counts are copied to the host, for the
+ * slot): the tokens per expert, the permutation from expert order to slots, its inverse (by a second
+ * sort), and each expert-order row's token. Per-value permutations gather {@code [N, 1]} columns
+ * (the CPU backend's gather costs far more per index on a vector than on rows). Only the {@code E} per-expert counts are copied to the host, for the
  * per-expert block views.
  *
  * <p>Then, in expert order ("sorted" rows {@code [N, ...]}):
@@ -43,6 +45,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class DispatchPlan {
 
+    /**
+     * The largest number of dispatched rows {@code T k'}: {@code 2^26}, so that the sort keys
+     * {@code slot * N + row} stay below {@code 2^53}, exact in float64.
+     */
+    public static final long MAX_ROWS = 1L << 26;
+
     private final String name;
     private final int experts;
     private final long tokens;
@@ -53,14 +61,15 @@ public final class DispatchPlan {
 
     private final INDArray idsInt;       // INT [N]
     private final INDArray counts;       // INT [E]
-    private final INDArray keys;         // LONG [N]
-    private final INDArray arangeN;      // LONG [N]
+    private final INDArray keys;         // DOUBLE [N]
+    private final INDArray arangeN;      // DOUBLE [N]
+    private final INDArray slot;         // DOUBLE [N]
+    private final INDArray quotient;     // DOUBLE [N]
+    private final INDArray quotientScratch; // DOUBLE [N]
     private final INDArray slotSorted;   // LONG [N]: slot of each expert-order row
     private final INDArray tokenSorted;  // LONG [N]: token of each expert-order row
     private final INDArray posOfSlot;    // LONG [k', T]: expert-order row of each slot
     private final INDArray posOfSlotFlat;
-    private final INDArray scalarN;      // LONG scalar N
-    private final INDArray scalarT;      // LONG scalar T
     private final INDArray sortedScratch; // [N] in dataType
     private final INDArray slotScratch;   // [k', T] in dataType
     private final INDArray temp;         // [T, d]
@@ -78,14 +87,15 @@ public final class DispatchPlan {
         this.dataType = dataType;
         this.idsInt = Nd4j.create(DataType.INT, slots);
         this.counts = Nd4j.create(DataType.INT, experts);
-        this.keys = Nd4j.create(DataType.LONG, slots);
-        this.arangeN = Nd4j.arange(0, slots).castTo(DataType.LONG);
+        this.keys = Nd4j.create(DataType.DOUBLE, slots);
+        this.arangeN = Nd4j.arange(0, slots).castTo(DataType.DOUBLE);
+        this.slot = Nd4j.create(DataType.DOUBLE, slots);
+        this.quotient = Nd4j.create(DataType.DOUBLE, slots);
+        this.quotientScratch = Nd4j.create(DataType.DOUBLE, slots);
         this.slotSorted = Nd4j.create(DataType.LONG, slots);
         this.tokenSorted = Nd4j.create(DataType.LONG, slots);
         this.posOfSlot = Nd4j.create(DataType.LONG, routedK, tokens);
         this.posOfSlotFlat = posOfSlot.reshape(slots);
-        this.scalarN = Nd4j.scalar(slots);
-        this.scalarT = Nd4j.scalar(tokens);
         this.sortedScratch = Nd4j.create(dataType, slots);
         this.slotScratch = Nd4j.create(dataType, routedK, tokens);
         this.temp = Nd4j.create(dataType, tokens, modelDim);
@@ -99,7 +109,7 @@ public final class DispatchPlan {
      *
      * @param name the owning layer's name, used in every error message
      * @throws IllegalArgumentException if a size is < 1, {@code routedK > experts}, or
-     *                                  {@code tokens * routedK} exceeds {@code Integer.MAX_VALUE}
+     *                                  {@code tokens * routedK} exceeds {@link #MAX_ROWS}
      */
     public static DispatchPlan create(String name, int experts, long tokens, int routedK, long modelDim,
                                       DataType dataType) {
@@ -113,9 +123,9 @@ public final class DispatchPlan {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s: routedK (%d) must be <= experts (%d)", name, routedK, experts));
         }
-        if (tokens * routedK > Integer.MAX_VALUE) {
+        if (tokens * routedK > MAX_ROWS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: tokens * routedK (%d * %d) exceeds %d rows", name, tokens, routedK, Integer.MAX_VALUE));
+                    "%s: tokens * routedK (%d * %d) exceeds %d rows", name, tokens, routedK, MAX_ROWS));
         }
         Ops.checkFloating(name, dataType);
         return new DispatchPlan(name, experts, tokens, routedK, modelDim, dataType);
@@ -139,12 +149,19 @@ public final class DispatchPlan {
         INDArray flat = expertIds.reshape(slots);
         idsInt.assign(flat);
         Ops.binCount(idsInt, counts);
+        // Integer arithmetic in float64 (exact below 2^53; ND4J's integer floormod rounds through float32).
         // key = expert * N + slot: distinct, so sorting them orders rows by expert, then by slot.
         keys.assign(flat).muli(slots).addi(arangeN);
         Nd4j.sort(keys, true);
-        Ops.floorMod(keys, scalarN, slotSorted);
-        Ops.floorMod(slotSorted, scalarT, tokenSorted);
-        Ops.scatterUpdate(posOfSlotFlat, slotSorted, arangeN);
+        mod(keys, slots, slot);
+        slotSorted.assign(slot);
+        mod(slot, tokens, quotient);
+        tokenSorted.assign(quotient);
+        // The inverse permutation by a second sort, of slot * N + row (a scatter costs far more per index).
+        keys.assign(slot).muli(slots).addi(arangeN);
+        Nd4j.sort(keys, true);
+        mod(keys, slots, slot);
+        posOfSlotFlat.assign(slot);
         long offset = 0;
         for (int e = 0; e < experts; e++) {
             hostOffsets[e] = offset;
@@ -272,7 +289,7 @@ public final class DispatchPlan {
         checkBuilt();
         Ops.checkArray(name, "slotValues", slotValues, dataType, routedK, tokens);
         Ops.checkOutput(name, "out", out, dataType, slots);
-        Ops.gather(slotValues.reshape(slots), slotSorted, out);
+        Ops.gather(slotValues.reshape(slots, 1), slotSorted, out.reshape(slots, 1));
     }
 
     /**
@@ -285,7 +302,7 @@ public final class DispatchPlan {
         checkBuilt();
         Ops.checkArray(name, "rowValues", rowValues, dataType, slots);
         Ops.checkOutput(name, "out", out, dataType, routedK, tokens);
-        Ops.gather(rowValues, posOfSlotFlat, out.reshape(slots));
+        Ops.gather(rowValues.reshape(slots, 1), posOfSlotFlat, out.reshape(slots, 1));
     }
 
     /**
@@ -352,10 +369,17 @@ public final class DispatchPlan {
         Ops.checkOutput(name, "dWeights", dWeights, dataType, routedK, tokens);
         Ops.gather(dy, tokenSorted, dExpertOut);
         Ops.rowDot(dExpertOut, expertOut, sortedScratch);
-        Ops.gather(sortedScratch, posOfSlotFlat, dWeights.reshape(slots));
+        Ops.gather(sortedScratch.reshape(slots, 1), posOfSlotFlat, dWeights.reshape(slots, 1));
         slotScratch.assign(weights);
-        Ops.gather(slotScratch.reshape(slots), slotSorted, sortedScratch);
+        Ops.gather(slotScratch.reshape(slots, 1), slotSorted, sortedScratch.reshape(slots, 1));
         dExpertOut.muliColumnVector(sortedScratch.reshape(slots, 1));
+    }
+
+    /** {@code out = x mod m} for non-negative integers below 2^53 held in float64; {@code x} is kept. */
+    private void mod(INDArray x, long m, INDArray out) {
+        quotientScratch.assign(x).divi(m);
+        Transforms.floor(quotientScratch, false);
+        out.assign(x).subi(quotientScratch.muli(m));
     }
 
     private void checkBuilt() {

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -39,7 +40,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * index of (token {@code t}, choice {@code j}) is {@code j * T + t}. {@link #tokenMajor} gives a
  * {@code [T, k']} view.
  *
- * <p>Cost: {@code k'} arg-max passes over {@code [T, E]}, no Java loop over tokens. Non-finite logits
+ * <p>Cost: {@code k'} rounds of whole-array ops over {@code [T, E]} (arg-max, one-hot, a row-wise dot
+ * product for the selected logit, and the knock-out of the chosen expert by adding
+ * {@code log1p(-oneHot)}, which is exactly {@code -inf} there and {@code 0} elsewhere); no Java loop
+ * over tokens and no element-wise gather or scatter (those cost microseconds per index on the CPU
+ * backend). Non-finite logits
  * are refused before anything is written, with an {@link IllegalArgumentException} naming the layer.
  *
  * <p>An instance holds its buffers (allocated once in {@link #create}) and is not thread-safe. The
@@ -60,22 +65,16 @@ public final class TopKRouter {
     private final double tiny;
 
     private final INDArray logits;      // [T, E] copy of the routed logits
-    private final INDArray logitsFlat;
     private final INDArray scores;      // [T, E] selection scores, selected entries knocked out to -inf
-    private final INDArray scoresFlat;
-    private final INDArray rowBase;     // LONG [T]: t * E
+    private final INDArray oneHot;      // [T, E] scratch
     private final INDArray argMax;      // LONG [T]
-    private final INDArray negInf;      // [T]
     private final INDArray expertIds;   // LONG [k', T]
-    private final INDArray linear;      // LONG [k', T]: t * E + expert
     private final INDArray selected;    // [k', T] selected logits
     private final INDArray gates;       // [k', T]
     private final INDArray weights;     // [k', T]
     private final INDArray scratchA;    // [k', T]
     private final INDArray scratchB;    // [k', T]
     private final INDArray scratchT;    // [T]
-    private final INDArray dLogits;     // [T, E]
-    private final INDArray dLogitsFlat;
     private INDArray selectionBias;     // [E] or null
     private boolean routed;
 
@@ -88,22 +87,16 @@ public final class TopKRouter {
         this.routedK = config.routedTopK();
         this.tiny = Ops.tinyNormal(dataType);
         this.logits = Nd4j.create(dataType, tokens, experts);
-        this.logitsFlat = logits.reshape(tokens * experts);
         this.scores = Nd4j.create(dataType, tokens, experts);
-        this.scoresFlat = scores.reshape(tokens * experts);
-        this.rowBase = Nd4j.arange(0, tokens).castTo(DataType.LONG).muli(experts);
+        this.oneHot = Nd4j.create(dataType, tokens, experts);
         this.argMax = Nd4j.create(DataType.LONG, tokens);
-        this.negInf = Nd4j.valueArrayOf(new long[] {tokens}, Double.NEGATIVE_INFINITY, dataType);
         this.expertIds = Nd4j.create(DataType.LONG, routedK, tokens);
-        this.linear = Nd4j.create(DataType.LONG, routedK, tokens);
         this.selected = Nd4j.create(dataType, routedK, tokens);
         this.gates = Nd4j.create(dataType, routedK, tokens);
         this.weights = Nd4j.create(dataType, routedK, tokens);
         this.scratchA = Nd4j.create(dataType, routedK, tokens);
         this.scratchB = Nd4j.create(dataType, routedK, tokens);
         this.scratchT = Nd4j.create(dataType, tokens);
-        this.dLogits = Nd4j.create(dataType, tokens, experts);
-        this.dLogitsFlat = dLogits.reshape(tokens * experts);
     }
 
     /**
@@ -203,11 +196,15 @@ public final class TopKRouter {
         for (int j = 0; j < routedK; j++) {
             Ops.argMaxRows(scores, argMax);
             expertIds.getRow(j).assign(argMax);
-            INDArray lin = linear.getRow(j);
-            lin.assign(argMax).addi(rowBase);
-            Ops.gather(logitsFlat, lin, selected.getRow(j));
+            // oneHot = -1 at the chosen expert, 0 elsewhere; <logits, oneHot> = -(chosen logit), exactly.
+            Ops.oneHot(argMax, -1.0, oneHot);
+            INDArray sel = selected.getRow(j);
+            Ops.rowDot(this.logits, oneHot, sel);
+            sel.negi();
             if (j + 1 < routedK) {
-                Ops.scatterUpdate(scoresFlat, lin, negInf);
+                // log1p(-1) = -inf knocks the chosen expert out; log1p(0) = 0 leaves the others exact.
+                Nd4j.exec(new Log1p(oneHot, oneHot));
+                scores.addi(oneHot);
             }
         }
         Ops.softmax(selected, 0, gates);
@@ -250,9 +247,13 @@ public final class TopKRouter {
         Nd4j.getExecutioner().exec(new Sum(scratchA, scratchT, 0));
         scratchB.assign(gates).muliRowVector(scratchT);
         scratchA.subi(scratchB);
-        dLogits.assign(0);
-        Ops.scatterUpdate(dLogitsFlat, linear.reshape((long) routedK * tokens), scratchA.reshape((long) routedK * tokens));
-        dLogitsOut.assign(dLogits);
+        // scatter each slot's gradient to its expert: dLogits = sum_j oneHot(e_j) * dsel_j
+        dLogitsOut.assign(0);
+        for (int j = 0; j < routedK; j++) {
+            Ops.oneHot(expertIds.getRow(j), 1.0, oneHot);
+            oneHot.muliColumnVector(scratchA.getRow(j).reshape(tokens, 1));
+            dLogitsOut.addi(oneHot);
+        }
     }
 
     /** Selected expert ids, LONG, slot-major {@code [k', T]}, in descending order of score per token. */

@@ -154,7 +154,7 @@ class MoeFeedForwardTest {
     /**
      * Gradients of {@code sum(R * y) + auxLoss} with respect to the input and every parameter against
      * central differences in float64 (FiniteDifferences: step 1e-6, tolerance 1e-7 relative; the loss
-     * and its derivatives are of order 1). Ten entries of the input and five of each parameter tensor
+     * and its derivatives are of order 1). Eight entries of the input and four of each parameter tensor
      * are checked (seeded draws), which keeps the suite fast while every tensor's backward is exercised. The smallest gap between a token's k'-th and (k'+1)-th logit is asserted to
      * exceed 1e-4, far above the change of 1e-6 a perturbation can cause, so the selection is fixed.
      */
@@ -162,7 +162,7 @@ class MoeFeedForwardTest {
     class Backward {
 
         @ParameterizedTest(name = "topK {0}, shared {1}, sqrtGate {2}")
-        @CsvSource({"2, false, true", "3, true, true", "3, true, false", "5, false, false"})
+        @CsvSource({"2, false, true", "3, true, false", "6, true, true"})
         void gradients_matchCentralDifferences(int topK, boolean shared, boolean sqrtGate) {
             MoeLayerConfig cfg = config(topK, shared, sqrtGate);
             MoeFeedForward layer = MoeFeedForward.create("moe", cfg, T, DataType.DOUBLE, NormReduction.local(), 17);
@@ -174,11 +174,11 @@ class MoeFeedForwardTest {
             java.util.function.DoubleSupplier loss = () -> layer.forward(x).mul(proj).sumNumber().doubleValue()
                     + layer.auxLoss();
             List<INDArray> grads = layer.params().stream().map(p -> p.grad().dup()).toList();
-            FiniteDifferences.assertGradientSampled("dL/dx", x, dx, loss, FiniteDifferences.H, 1e-7, 10, topK);
+            FiniteDifferences.assertGradientSampled("dL/dx", x, dx, loss, FiniteDifferences.H, 1e-7, 8, topK);
             for (int i = 0; i < grads.size(); i++) {
                 LayerParam p = layer.params().get(i);
                 FiniteDifferences.assertGradientSampled("dL/d" + p.name(), p.value(), grads.get(i), loss,
-                        FiniteDifferences.H, 1e-7, 5, 31L * i + topK);
+                        FiniteDifferences.H, 1e-7, 4, 31L * i + topK);
             }
         }
 
