@@ -20,7 +20,7 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * the {@code top_k} op returns duplicate indices for tied inputs and is orders of magnitude slower
  * than repeated arg-max, so top-k selection is done by repeated {@link #argMaxRows}; arg-max
  * returns the lowest index among tied maxima; {@code scatter_add} races when indices repeat and
- * {@code unsorted_segment_sum} is slow, so reductions over repeated indices are written as gathers
+ * {@code unsorted_segment_sum}, {@code bincount} and {@code reduce_logsumexp} are slow, so reductions over repeated indices are written as gathers
  * followed by additions; {@code gather} and {@code scatter_upd} cost microseconds per index, far
  * more on vectors than on rows, so per-value permutations gather {@code [N, 1]} columns and
  * inverse permutations are computed by sorting; integer {@code floormod} rounds through float32, so
@@ -60,22 +60,9 @@ public final class Ops {
         Nd4j.exec(new OneHot(indices, out, Math.toIntExact(out.columns()), -1, on, 0.0));
     }
 
-    /** {@code out[e] = #{i : ids[i] == e}} for {@code e < out.length()}; {@code ids} and {@code out} INT. */
-    public static void binCount(INDArray ids, INDArray out) {
-        int n = Math.toIntExact(out.length());
-        Nd4j.exec(DynamicCustomOp.builder("bincount").addInputs(ids).addIntegerArguments(n, n).addOutputs(out)
-                .build());
-    }
-
     /** Softmax of {@code x} along {@code dimension} into {@code out} (numerically stable). */
     public static void softmax(INDArray x, int dimension, INDArray out) {
         Nd4j.exec(DynamicCustomOp.builder("softmax").addInputs(x).addIntegerArguments(dimension).addOutputs(out)
-                .build());
-    }
-
-    /** {@code out[t] = log sum_i exp(x[t, i])} (numerically stable); {@code out} a vector of length {@code T}. */
-    public static void logSumExpRows(INDArray x, INDArray out) {
-        Nd4j.exec(DynamicCustomOp.builder("reduce_logsumexp").addInputs(x).addIntegerArguments(1).addOutputs(out)
                 .build());
     }
 

@@ -27,9 +27,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <ul>
  *   <li>{@link #gatherInto}: dispatch, {@code out[r] = x[token(r)]};</li>
  *   <li>{@link #combineInto}: the weighted combine
- *       \( y_t = \sum_j c_{t,j}\, Y_{\mathrm{pos}(t,j)} \), computed as one gather per slot
- *       (a permutation, so no write conflicts) followed by additions: a scatter-add by token,
- *       written without a scatter whose indices repeat;</li>
+ *       \( y_t = \sum_j c_{t,j}\, Y_{\mathrm{pos}(t,j)} \), computed as one gather per slot into a
+ *       slot-major buffer (a permutation, so no write conflicts) and one product
+ *       {@code [1, k'] x [k', T d]} summing the slots: a scatter-add by token written without a
+ *       scatter whose indices repeat;</li>
  *   <li>{@link #sumInto}: the same with all weights 1 (for callers that folded the weights into the
  *       expert computation);</li>
  *   <li>{@link #combineBackwardInto}: the gradients of the weighted combine with respect to the
@@ -37,7 +38,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </ul>
  *
  * <p>An instance holds its buffers (allocated in {@link #create}, sized for {@code T} tokens and
- * model width {@code d}) and is not thread-safe. Outputs are C-order arrays without gaps. Methods
+ * model width {@code d}, the largest a slot-major copy of the expert outputs, {@code T k' d} values)
+ * and is not thread-safe. Outputs are C-order arrays without gaps. Methods
  * check every argument before writing.
  *
  * <p>References: Gale et al., <i>MegaBlocks: Efficient Sparse Training with Mixture-of-Experts</i>
@@ -59,8 +61,10 @@ public final class DispatchPlan {
     private final long slots;
     private final DataType dataType;
 
-    private final INDArray idsInt;       // INT [N]
-    private final INDArray counts;       // INT [E]
+    private final INDArray oneHot;       // DOUBLE [T, E]
+    private final INDArray onesT;        // DOUBLE [1, T]
+    private final INDArray counts;       // DOUBLE [E]
+    private final INDArray countsRow;    // DOUBLE [1, E] view of counts
     private final INDArray keys;         // DOUBLE [N]
     private final INDArray arangeN;      // DOUBLE [N]
     private final INDArray slot;         // DOUBLE [N]
@@ -72,7 +76,9 @@ public final class DispatchPlan {
     private final INDArray posOfSlotFlat;
     private final INDArray sortedScratch; // [N] in dataType
     private final INDArray slotScratch;   // [k', T] in dataType
-    private final INDArray temp;         // [T, d]
+    private final INDArray slabs;        // [k', T, d] as [N, d]: expert rows gathered back to slots
+    private final INDArray slabsFlat;    // [k', T d]
+    private final INDArray onesK;        // [1, k']
     private final long[] hostCounts;
     private final long[] hostOffsets;
     private boolean built;
@@ -85,8 +91,10 @@ public final class DispatchPlan {
         this.modelDim = modelDim;
         this.slots = tokens * routedK;
         this.dataType = dataType;
-        this.idsInt = Nd4j.create(DataType.INT, slots);
-        this.counts = Nd4j.create(DataType.INT, experts);
+        this.oneHot = Nd4j.create(DataType.DOUBLE, tokens, experts);
+        this.onesT = Nd4j.ones(DataType.DOUBLE, 1, tokens);
+        this.counts = Nd4j.create(DataType.DOUBLE, experts);
+        this.countsRow = counts.reshape(1, experts);
         this.keys = Nd4j.create(DataType.DOUBLE, slots);
         this.arangeN = Nd4j.arange(0, slots).castTo(DataType.DOUBLE);
         this.slot = Nd4j.create(DataType.DOUBLE, slots);
@@ -98,7 +106,9 @@ public final class DispatchPlan {
         this.posOfSlotFlat = posOfSlot.reshape(slots);
         this.sortedScratch = Nd4j.create(dataType, slots);
         this.slotScratch = Nd4j.create(dataType, routedK, tokens);
-        this.temp = Nd4j.create(dataType, tokens, modelDim);
+        this.slabs = Nd4j.create(dataType, slots, modelDim);
+        this.slabsFlat = slabs.reshape(routedK, tokens * modelDim);
+        this.onesK = Nd4j.ones(dataType, 1, routedK);
         this.hostCounts = new long[experts];
         this.hostOffsets = new long[experts + 1];
     }
@@ -147,8 +157,11 @@ public final class DispatchPlan {
                     "%s: expertIds must lie in [0, %d), found values from %d to %d", name, experts, min, max));
         }
         INDArray flat = expertIds.reshape(slots);
-        idsInt.assign(flat);
-        Ops.binCount(idsInt, counts);
+        // counts[e] = sum_j sum_t [e_{j,t} == e], as column sums of one-hot rows (exact in float64)
+        for (int j = 0; j < routedK; j++) {
+            Ops.oneHot(expertIds.getRow(j), 1.0, oneHot);
+            Nd4j.gemm(onesT, oneHot, countsRow, false, false, 1.0, j == 0 ? 0.0 : 1.0);
+        }
         // Integer arithmetic in float64 (exact below 2^53; ND4J's integer floormod rounds through float32).
         // key = expert * N + slot: distinct, so sorting them orders rows by expert, then by slot.
         keys.assign(flat).muli(slots).addi(arangeN);
@@ -165,7 +178,7 @@ public final class DispatchPlan {
         long offset = 0;
         for (int e = 0; e < experts; e++) {
             hostOffsets[e] = offset;
-            hostCounts[e] = counts.getLong(e);
+            hostCounts[e] = Math.round(counts.getDouble(e));
             offset += hostCounts[e];
         }
         hostOffsets[experts] = offset;
@@ -220,7 +233,7 @@ public final class DispatchPlan {
         return hostOffsets[checkExpert(e)];
     }
 
-    /** The per-expert counts as an INT vector {@code [E]} (the plan's buffer; read only). */
+    /** The per-expert counts as a DOUBLE vector {@code [E]} (the plan's buffer; read only). */
     public INDArray countsArray() {
         checkBuilt();
         return counts;
@@ -317,17 +330,12 @@ public final class DispatchPlan {
         Ops.checkArray(name, "expertOut", expertOut, dataType, slots, modelDim);
         Ops.checkArray(name, "weights", weights, dataType, routedK, tokens);
         Ops.checkOutput(name, "y", y, dataType, tokens, modelDim);
+        gatherSlabs(expertOut);
         for (int j = 0; j < routedK; j++) {
-            INDArray w = weights.getRow(j).reshape(tokens, 1);
-            if (j == 0) {
-                Ops.gather(expertOut, posOfSlot.getRow(0), y);
-                y.muliColumnVector(w);
-            } else {
-                Ops.gather(expertOut, posOfSlot.getRow(j), temp);
-                temp.muliColumnVector(w);
-                y.addi(temp);
-            }
+            slabs.get(NDArrayIndex.interval(j * tokens, (j + 1) * tokens), NDArrayIndex.all())
+                    .muliColumnVector(weights.getRow(j).reshape(tokens, 1));
         }
+        sumSlabs(y);
     }
 
     /**
@@ -341,11 +349,21 @@ public final class DispatchPlan {
         checkBuilt();
         Ops.checkArray(name, "expertOut", expertOut, dataType, slots, modelDim);
         Ops.checkOutput(name, "y", y, dataType, tokens, modelDim);
-        Ops.gather(expertOut, posOfSlot.getRow(0), y);
-        for (int j = 1; j < routedK; j++) {
-            Ops.gather(expertOut, posOfSlot.getRow(j), temp);
-            y.addi(temp);
+        gatherSlabs(expertOut);
+        sumSlabs(y);
+    }
+
+    /** Slab j (rows {@code j T .. (j+1) T - 1}) receives the expert-order rows of every token's j-th slot. */
+    private void gatherSlabs(INDArray expertOut) {
+        for (int j = 0; j < routedK; j++) {
+            Ops.gather(expertOut, posOfSlot.getRow(j),
+                    slabs.get(NDArrayIndex.interval(j * tokens, (j + 1) * tokens), NDArrayIndex.all()));
         }
+    }
+
+    /** {@code y = sum_j slab_j}, as one product {@code [1, k'] x [k', T d]} (a single pass over the slabs). */
+    private void sumSlabs(INDArray y) {
+        Nd4j.gemm(onesK, slabsFlat, y.reshape(1, tokens * modelDim), false, false, 1.0, 0.0);
     }
 
     /**
