@@ -48,10 +48,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class DispatchPlan {
 
     /**
-     * The largest number of dispatched rows {@code T k'}: {@code 2^26}, so that the sort keys
-     * {@code slot * N + row} stay below {@code 2^53}, exact in float64.
+     * The largest number of dispatched rows {@code T k'}: {@code 2^24}, so that per-expert counts are
+     * exact even in float32 and the sort keys {@code slot * N + row} stay far below {@code 2^53}, exact
+     * in float64.
      */
-    public static final long MAX_ROWS = 1L << 26;
+    public static final long MAX_ROWS = 1L << 24;
 
     private final String name;
     private final int experts;
@@ -61,10 +62,10 @@ public final class DispatchPlan {
     private final long slots;
     private final DataType dataType;
 
-    private final INDArray oneHot;       // DOUBLE [T, E]
-    private final INDArray onesT;        // DOUBLE [1, T]
-    private final INDArray counts;       // DOUBLE [E]
-    private final INDArray countsRow;    // DOUBLE [1, E] view of counts
+    private final INDArray oneHot;       // [T, E]
+    private final INDArray onesT;        // [1, T]
+    private final INDArray counts;       // [E]
+    private final INDArray countsRow;    // [1, E] view of counts
     private final INDArray keys;         // DOUBLE [N]
     private final INDArray arangeN;      // DOUBLE [N]
     private final INDArray slot;         // DOUBLE [N]
@@ -91,9 +92,9 @@ public final class DispatchPlan {
         this.modelDim = modelDim;
         this.slots = tokens * routedK;
         this.dataType = dataType;
-        this.oneHot = Nd4j.create(DataType.DOUBLE, tokens, experts);
-        this.onesT = Nd4j.ones(DataType.DOUBLE, 1, tokens);
-        this.counts = Nd4j.create(DataType.DOUBLE, experts);
+        this.oneHot = Nd4j.create(dataType, tokens, experts);
+        this.onesT = Nd4j.ones(dataType, 1, tokens);
+        this.counts = Nd4j.create(dataType, experts);
         this.countsRow = counts.reshape(1, experts);
         this.keys = Nd4j.create(DataType.DOUBLE, slots);
         this.arangeN = Nd4j.arange(0, slots).castTo(DataType.DOUBLE);
@@ -157,7 +158,7 @@ public final class DispatchPlan {
                     "%s: expertIds must lie in [0, %d), found values from %d to %d", name, experts, min, max));
         }
         INDArray flat = expertIds.reshape(slots);
-        // counts[e] = sum_j sum_t [e_{j,t} == e], as column sums of one-hot rows (exact in float64)
+        // counts[e] = sum_j sum_t [e_{j,t} == e], as column sums of one-hot rows (exact: at most 2^24)
         for (int j = 0; j < routedK; j++) {
             Ops.oneHot(expertIds.getRow(j), 1.0, oneHot);
             Nd4j.gemm(onesT, oneHot, countsRow, false, false, 1.0, j == 0 ? 0.0 : 1.0);
@@ -233,7 +234,7 @@ public final class DispatchPlan {
         return hostOffsets[checkExpert(e)];
     }
 
-    /** The per-expert counts as a DOUBLE vector {@code [E]} (the plan's buffer; read only). */
+    /** The per-expert counts as a vector {@code [E]} of the plan's dtype (the plan's buffer; read only). */
     public INDArray countsArray() {
         checkBuilt();
         return counts;

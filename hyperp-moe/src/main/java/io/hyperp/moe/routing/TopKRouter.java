@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -42,7 +41,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Cost: {@code k'} rounds of whole-array ops over {@code [T, E]} (arg-max, one-hot, a row-wise dot
  * product for the selected logit, and the knock-out of the chosen expert by adding
- * {@code log1p(-oneHot)}, which is exactly {@code -inf} there and {@code 0} elsewhere); no Java loop
+ * a one-hot array that is {@code -inf} there and {@code 0} elsewhere, which is exact); no Java loop
  * over tokens and no element-wise gather or scatter (those cost microseconds per index on the CPU
  * backend). Non-finite logits
  * are refused before anything is written, with an {@link IllegalArgumentException} naming the layer.
@@ -196,14 +195,12 @@ public final class TopKRouter {
         for (int j = 0; j < routedK; j++) {
             Ops.argMaxRows(scores, argMax);
             expertIds.getRow(j).assign(argMax);
-            // oneHot = -1 at the chosen expert, 0 elsewhere; <logits, oneHot> = -(chosen logit), exactly.
-            Ops.oneHot(argMax, -1.0, oneHot);
-            INDArray sel = selected.getRow(j);
-            Ops.rowDot(this.logits, oneHot, sel);
-            sel.negi();
+            // <logits, oneHot(chosen)> is the chosen logit, exactly (one product by 1, the rest by 0).
+            Ops.oneHot(argMax, 1.0, oneHot);
+            Ops.rowDot(this.logits, oneHot, selected.getRow(j));
             if (j + 1 < routedK) {
-                // log1p(-1) = -inf knocks the chosen expert out; log1p(0) = 0 leaves the others exact.
-                Nd4j.exec(new Log1p(oneHot, oneHot));
+                // Adding -inf at the chosen expert knocks it out; adding +0 elsewhere leaves scores exact.
+                Ops.oneHot(argMax, Double.NEGATIVE_INFINITY, oneHot);
                 scores.addi(oneHot);
             }
         }
