@@ -53,9 +53,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Buffers: everything is allocated in {@link #create}; forward and backward allocate no tensor
  * buffer (only small view objects, per expert). For float32 at {@code T} tokens the layer holds about
- * {@code 4 (3 T k' d + 4 T k' f + 2 T d + 4 T f)} bytes of activations and scratch (the dispatched
- * inputs, the expert outputs and the dispatch plan's slot-major copy of them; four hidden buffers;
- * output and input gradient; the shared expert's buffers).
+ * {@code 4 (2 T k' d + 4 T k' f + 3 T d + 4 T f)} bytes of activations and scratch (the dispatched
+ * inputs and the expert outputs; four hidden buffers; output, input gradient and the dispatch plan's
+ * scratch; the shared expert's buffers).
  *
  * <p>Contract: the input array passed to {@link #forward} is kept by reference and must not change
  * before {@link #backward}; the arrays returned by {@link #forward} and {@link #backward} are the

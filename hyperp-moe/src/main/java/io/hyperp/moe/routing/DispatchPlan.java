@@ -27,10 +27,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <ul>
  *   <li>{@link #gatherInto}: dispatch, {@code out[r] = x[token(r)]};</li>
  *   <li>{@link #combineInto}: the weighted combine
- *       \( y_t = \sum_j c_{t,j}\, Y_{\mathrm{pos}(t,j)} \), computed as one gather per slot into a
- *       slot-major buffer (a permutation, so no write conflicts) and one product
- *       {@code [1, k'] x [k', T d]} summing the slots: a scatter-add by token written without a
- *       scatter whose indices repeat;</li>
+ *       \( y_t = \sum_j c_{t,j}\, Y_{\mathrm{pos}(t,j)} \), computed as one gather per slot (each a
+ *       permutation of rows, so no write conflicts) followed by additions: a scatter-add by token
+ *       written without a scatter whose indices repeat;</li>
  *   <li>{@link #sumInto}: the same with all weights 1 (for callers that folded the weights into the
  *       expert computation);</li>
  *   <li>{@link #combineBackwardInto}: the gradients of the weighted combine with respect to the
@@ -38,8 +37,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </ul>
  *
  * <p>An instance holds its buffers (allocated in {@link #create}, sized for {@code T} tokens and
- * model width {@code d}, the largest a slot-major copy of the expert outputs, {@code T k' d} values)
- * and is not thread-safe. Outputs are C-order arrays without gaps. Methods
+ * model width {@code d}) and is not thread-safe. Outputs are C-order arrays without gaps. Methods
  * check every argument before writing.
  *
  * <p>References: Gale et al., <i>MegaBlocks: Efficient Sparse Training with Mixture-of-Experts</i>
@@ -77,9 +75,7 @@ public final class DispatchPlan {
     private final INDArray posOfSlotFlat;
     private final INDArray sortedScratch; // [N] in dataType
     private final INDArray slotScratch;   // [k', T] in dataType
-    private final INDArray slabs;        // [k', T, d] as [N, d]: expert rows gathered back to slots
-    private final INDArray slabsFlat;    // [k', T d]
-    private final INDArray onesK;        // [1, k']
+    private final INDArray temp;         // [T, d]: one slot's expert rows, gathered back to tokens
     private final long[] hostCounts;
     private final long[] hostOffsets;
     private boolean built;
@@ -107,9 +103,7 @@ public final class DispatchPlan {
         this.posOfSlotFlat = posOfSlot.reshape(slots);
         this.sortedScratch = Nd4j.create(dataType, slots);
         this.slotScratch = Nd4j.create(dataType, routedK, tokens);
-        this.slabs = Nd4j.create(dataType, slots, modelDim);
-        this.slabsFlat = slabs.reshape(routedK, tokens * modelDim);
-        this.onesK = Nd4j.ones(dataType, 1, routedK);
+        this.temp = Nd4j.create(dataType, tokens, modelDim);
         this.hostCounts = new long[experts];
         this.hostOffsets = new long[experts + 1];
     }
@@ -331,12 +325,17 @@ public final class DispatchPlan {
         Ops.checkArray(name, "expertOut", expertOut, dataType, slots, modelDim);
         Ops.checkArray(name, "weights", weights, dataType, routedK, tokens);
         Ops.checkOutput(name, "y", y, dataType, tokens, modelDim);
-        gatherSlabs(expertOut);
         for (int j = 0; j < routedK; j++) {
-            slabs.get(NDArrayIndex.interval(j * tokens, (j + 1) * tokens), NDArrayIndex.all())
-                    .muliColumnVector(weights.getRow(j).reshape(tokens, 1));
+            INDArray w = weights.getRow(j).reshape(tokens, 1);
+            if (j == 0) {
+                Ops.gather(expertOut, posOfSlot.getRow(0), y);
+                y.muliColumnVector(w);
+            } else {
+                Ops.gather(expertOut, posOfSlot.getRow(j), temp);
+                temp.muliColumnVector(w);
+                y.addi(temp);
+            }
         }
-        sumSlabs(y);
     }
 
     /**
@@ -350,21 +349,11 @@ public final class DispatchPlan {
         checkBuilt();
         Ops.checkArray(name, "expertOut", expertOut, dataType, slots, modelDim);
         Ops.checkOutput(name, "y", y, dataType, tokens, modelDim);
-        gatherSlabs(expertOut);
-        sumSlabs(y);
-    }
-
-    /** Slab j (rows {@code j T .. (j+1) T - 1}) receives the expert-order rows of every token's j-th slot. */
-    private void gatherSlabs(INDArray expertOut) {
-        for (int j = 0; j < routedK; j++) {
-            Ops.gather(expertOut, posOfSlot.getRow(j),
-                    slabs.get(NDArrayIndex.interval(j * tokens, (j + 1) * tokens), NDArrayIndex.all()));
+        Ops.gather(expertOut, posOfSlot.getRow(0), y);
+        for (int j = 1; j < routedK; j++) {
+            Ops.gather(expertOut, posOfSlot.getRow(j), temp);
+            y.addi(temp);
         }
-    }
-
-    /** {@code y = sum_j slab_j}, as one product {@code [1, k'] x [k', T d]} (a single pass over the slabs). */
-    private void sumSlabs(INDArray y) {
-        Nd4j.gemm(onesK, slabsFlat, y.reshape(1, tokens * modelDim), false, false, 1.0, 0.0);
     }
 
     /**

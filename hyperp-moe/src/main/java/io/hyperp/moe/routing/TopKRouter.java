@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
@@ -39,8 +40,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * index of (token {@code t}, choice {@code j}) is {@code j * T + t}. {@link #tokenMajor} gives a
  * {@code [T, k']} view.
  *
- * <p>Cost: {@code k'} rounds of whole-array ops over {@code [T, E]} (arg-max, one-hot, a row-wise dot
- * product for the selected logit, and the knock-out of the chosen expert by adding
+ * <p>Cost: {@code k'} rounds of whole-array ops over {@code [T, E]} (arg-max; the row maximum, or with
+ * a selection bias a one-hot row-wise dot product, for the selected logit; and the knock-out of the
+ * chosen expert by adding
  * a one-hot array that is {@code -inf} there and {@code 0} elsewhere, which is exact); no Java loop
  * over tokens and no element-wise gather or scatter (those cost microseconds per index on the CPU
  * backend). Non-finite logits
@@ -66,7 +68,6 @@ public final class TopKRouter {
     private final INDArray logits;      // [T, E] copy of the routed logits
     private final INDArray scores;      // [T, E] selection scores, selected entries knocked out to -inf
     private final INDArray oneHot;      // [T, E] scratch
-    private final INDArray argMax;      // LONG [T]
     private final INDArray expertIds;   // LONG [k', T]
     private final INDArray selected;    // [k', T] selected logits
     private final INDArray gates;       // [k', T]
@@ -88,7 +89,6 @@ public final class TopKRouter {
         this.logits = Nd4j.create(dataType, tokens, experts);
         this.scores = Nd4j.create(dataType, tokens, experts);
         this.oneHot = Nd4j.create(dataType, tokens, experts);
-        this.argMax = Nd4j.create(DataType.LONG, tokens);
         this.expertIds = Nd4j.create(DataType.LONG, routedK, tokens);
         this.selected = Nd4j.create(dataType, routedK, tokens);
         this.gates = Nd4j.create(dataType, routedK, tokens);
@@ -193,14 +193,19 @@ public final class TopKRouter {
             scores.addiRowVector(selectionBias);
         }
         for (int j = 0; j < routedK; j++) {
-            Ops.argMaxRows(scores, argMax);
-            expertIds.getRow(j).assign(argMax);
-            // <logits, oneHot(chosen)> is the chosen logit, exactly (one product by 1, the rest by 0).
-            Ops.oneHot(argMax, 1.0, oneHot);
-            Ops.rowDot(this.logits, oneHot, selected.getRow(j));
+            INDArray ids = expertIds.getRow(j);
+            Ops.argMaxRows(scores, ids);
+            if (selectionBias == null) {
+                // Without a bias the chosen score is the chosen logit: the row maximum, exactly.
+                Nd4j.getExecutioner().exec(new Max(scores, selected.getRow(j), 1));
+            } else {
+                // <logits, oneHot(chosen)> is the chosen logit, exactly (one product by 1, the rest by 0).
+                Ops.oneHot(ids, 1.0, oneHot);
+                Ops.rowDot(this.logits, oneHot, selected.getRow(j));
+            }
             if (j + 1 < routedK) {
                 // Adding -inf at the chosen expert knocks it out; adding +0 elsewhere leaves scores exact.
-                Ops.oneHot(argMax, Double.NEGATIVE_INFINITY, oneHot);
+                Ops.oneHot(ids, Double.NEGATIVE_INFINITY, oneHot);
                 scores.addi(oneHot);
             }
         }
