@@ -20,8 +20,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code expert * N + s}, which are distinct, so the order is deterministic: by expert, then by
  * slot): the tokens per expert, the permutation from expert order to slots, its inverse (by a second
  * sort), and each expert-order row's token. Per-value permutations gather {@code [N, 1]} columns
- * (the CPU backend's gather costs far more per index on a vector than on rows). Only the {@code E} per-expert counts are copied to the host, for the
- * per-expert block views.
+ * (the CPU backend's gather costs far more per index on a vector than on rows). Only the {@code E}
+ * per-expert counts are copied to the host, for the per-expert block views.
  *
  * <p>Then, in expert order ("sorted" rows {@code [N, ...]}):
  * <ul>
@@ -68,7 +68,7 @@ public final class DispatchPlan {
     private final INDArray keys;         // DOUBLE [N]
     private final INDArray arangeN;      // DOUBLE [N]
     private final INDArray slot;         // DOUBLE [N]
-    private final INDArray quotient;     // DOUBLE [N]
+    private final INDArray token;        // DOUBLE [N]
     private final INDArray quotientScratch; // DOUBLE [N]
     private final INDArray slotSorted;   // LONG [N]: slot of each expert-order row
     private final INDArray tokenSorted;  // LONG [N]: token of each expert-order row
@@ -97,7 +97,7 @@ public final class DispatchPlan {
         this.keys = Nd4j.create(DataType.DOUBLE, slots);
         this.arangeN = Nd4j.arange(0, slots).castTo(DataType.DOUBLE);
         this.slot = Nd4j.create(DataType.DOUBLE, slots);
-        this.quotient = Nd4j.create(DataType.DOUBLE, slots);
+        this.token = Nd4j.create(DataType.DOUBLE, slots);
         this.quotientScratch = Nd4j.create(DataType.DOUBLE, slots);
         this.slotSorted = Nd4j.create(DataType.LONG, slots);
         this.tokenSorted = Nd4j.create(DataType.LONG, slots);
@@ -168,8 +168,8 @@ public final class DispatchPlan {
         Nd4j.sort(keys, true);
         mod(keys, slots, slot);
         slotSorted.assign(slot);
-        mod(slot, tokens, quotient);
-        tokenSorted.assign(quotient);
+        mod(slot, tokens, token);
+        tokenSorted.assign(token);
         // The inverse permutation by a second sort, of slot * N + row (a scatter costs far more per index).
         keys.assign(slot).muli(slots).addi(arangeN);
         Nd4j.sort(keys, true);
