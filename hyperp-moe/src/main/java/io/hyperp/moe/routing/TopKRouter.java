@@ -28,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Backward ({@link #backwardInto}): from \(\partial L/\partial c\) it computes
  * \(\partial L/\partial l\). The selection is piecewise constant, so only selected logits receive
- * gradient: \(\partial g/\partial c\) is \(\alpha / (2\sqrt{g})\) under SqrtGate and 1 otherwise, then
+ * gradient: \(\partial c/\partial g\) is \(\alpha / (2\sqrt{g})\) under SqrtGate and 1 otherwise, then
  * through the softmax over the selected logits, \(\partial L/\partial l_{e_j} = g_j(\delta_j -
  * \sum_{j'} g_{j'} \delta_{j'})\) with \(\delta = \partial L/\partial g\). At \(g = 0\) (a gate
  * underflowed to zero) the square root's derivative is taken as 0: the gate contributes nothing and
@@ -40,13 +40,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * index of (token {@code t}, choice {@code j}) is {@code j * T + t}. {@link #tokenMajor} gives a
  * {@code [T, k']} view.
  *
- * <p>Cost: {@code k'} rounds of whole-array ops over {@code [T, E]} (arg-max; the row maximum, or with
- * a selection bias a one-hot row-wise dot product, for the selected logit; and the knock-out of the
- * chosen expert by adding
- * a one-hot array that is {@code -inf} there and {@code 0} elsewhere, which is exact); no Java loop
- * over tokens and no element-wise gather or scatter (those cost microseconds per index on the CPU
- * backend). Non-finite logits
- * are refused before anything is written, with an {@link IllegalArgumentException} naming the layer.
+ * <p>Cost: {@code k'} rounds of whole-array ops over {@code [T, E]}: arg-max; the row maximum (or,
+ * with a selection bias, a one-hot row-wise dot product) for the selected logit; and the knock-out
+ * of the chosen expert by adding a one-hot array that is {@code -inf} there and {@code 0} elsewhere,
+ * which is exact. No Java loop over tokens and no element-wise gather or scatter (those cost
+ * microseconds per index on the CPU backend). Non-finite logits are refused before anything is
+ * written, with an {@link IllegalArgumentException} naming the layer.
  *
  * <p>An instance holds its buffers (allocated once in {@link #create}) and is not thread-safe. The
  * arrays returned by the accessors are the router's own buffers: read them, do not write them; they
