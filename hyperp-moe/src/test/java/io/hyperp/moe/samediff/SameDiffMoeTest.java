@@ -23,7 +23,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 class SameDiffMoeTest {
 
@@ -100,6 +99,5 @@ class SameDiffMoeTest {
         SDVariable ok = sd.placeHolder("ok", DataType.FLOAT, -1, D);
         assertThrows(IllegalArgumentException.class,
                 () -> SameDiffMoe.feedForward(sd, "m", ok, config(2, false, true).withLossFreeRate(0.01), 1));
-        assertEquals(0, Nd4j.zeros(1).length() - 1);
     }
 }
