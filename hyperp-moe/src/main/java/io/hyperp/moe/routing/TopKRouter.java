@@ -164,9 +164,10 @@ public final class TopKRouter {
      * Routes one batch: selects each token's top-{@code k'} experts and computes gates and combine
      * weights (see the class documentation).
      *
-     * <p>Checks the shape, dtype and finiteness of {@code logits} (and of the selection bias) before
-     * writing anything; on failure the router's previous results stay as they were. Overwrites the
-     * router's buffers; {@code logits} itself is only read.
+     * <p>Checks the shape, dtype and finiteness of {@code logits} (and of the selection bias, and of
+     * their sum) before writing any result; on failure the router's previous results stay as they
+     * were (only its internal score scratch is overwritten). Overwrites the router's buffers;
+     * {@code logits} itself is only read.
      *
      * @param logits the router logits {@code [T, E]}, finite
      * @throws IllegalArgumentException for a wrong shape or dtype, or non-finite logits (naming the layer)
@@ -186,11 +187,16 @@ public final class TopKRouter {
                         "%s: selection bias contains %d non-finite value(s)", name, badBias));
             }
         }
-        this.logits.assign(logits);
-        scores.assign(this.logits);
         if (selectionBias != null) {
-            scores.addiRowVector(selectionBias);
+            scores.assign(logits).addiRowVector(selectionBias);
+            if (Ops.countNonFinite(scores) > 0) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "%s: router logits plus the selection bias overflow the %s range", name, dataType));
+            }
+        } else {
+            scores.assign(logits);
         }
+        this.logits.assign(logits);
         for (int j = 0; j < routedK; j++) {
             INDArray ids = expertIds.getRow(j);
             Ops.argMaxRows(scores, ids);
