@@ -161,17 +161,18 @@ class RouterPropertiesTest {
     }
 
     /**
-     * A skewed synthetic router: logits uniform in [-1, 1] plus a per-expert offset growing linearly to
-     * {@code skew} <= 3, so the high experts take most tokens. Loss-free balancing (u = 0.05, so 60
-     * steps can move a bias by 3) must bring the mean MaxVio of the last 20 of 120 steps below a
-     * quarter of the first step's; with T k' >= 1024 rows over 8 experts the sampling noise of MaxVio
-     * is about 0.1, and the bias oscillates by +-u around its equilibrium.
+     * A skewed synthetic router: logits uniform in [-1, 1] (eight pre-drawn batches, cycled) plus a
+     * per-expert offset growing linearly to {@code skew} <= 3, so the high experts take most tokens.
+     * Loss-free balancing (u = 0.05, so 60 steps can move a bias by 3) must bring the mean MaxVio of
+     * the last 20 of 90 steps below a quarter of the first step's (observed: first 1.0 to 3.3, last
+     * 0.09 to 0.27, at most 0.15 of the first); with T k' >= 1024 rows over 8 experts the sampling
+     * noise of MaxVio is about 0.1, and the bias oscillates by +-u around its equilibrium.
      */
     @Test
     void lossFreeBalancing_drivesMaxVioDownOnASkewedRouter() {
         int e = 8;
         int t = 1024;
-        qt().withFixedSeed(3L).withExamples(3)
+        qt().withFixedSeed(3L).withExamples(2)
                 .forAll(integers().between(1, 3), doubles().between(1.0, 3.0), longs().between(0, 1L << 40))
                 .checkAssert((k, skew, seed) -> {
                     TopKRouter r = TopKRouter.create("moe", new RouterConfig(e, k, false, true, 0.5), t,
@@ -181,11 +182,15 @@ class RouterPropertiesTest {
                             NormReduction.local());
                     r.setSelectionBias(balancer.bias());
                     INDArray offset = Nd4j.arange(0, e).castTo(DataType.FLOAT).muli(skew / (e - 1));
+                    INDArray[] batches = new INDArray[8];
+                    for (int i = 0; i < batches.length; i++) {
+                        batches[i] = logits(seed + i, 2, t, e, DataType.FLOAT).addiRowVector(offset);
+                    }
                     double first = 0;
                     double lastMean = 0;
-                    int steps = 120;
+                    int steps = 90;
                     for (int step = 0; step < steps; step++) {
-                        r.route(logits(seed + step, 2, t, e, DataType.FLOAT).addiRowVector(offset));
+                        r.route(batches[step % batches.length]);
                         p.build(r.expertIds());
                         double vio = RoutingStats.maxVio(Arrays.stream(p.tokensPerExpert()).asDoubleStream().toArray());
                         if (step == 0) {

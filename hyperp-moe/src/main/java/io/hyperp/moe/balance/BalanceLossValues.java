@@ -2,7 +2,9 @@ package io.hyperp.moe.balance;
 
 /**
  * The values of the auxiliary router losses of one batch, each already multiplied by its weight,
- * with the statistics they were computed from.
+ * with the statistics they were computed from. Immutable.
+ *
+ * <p>References: Fedus et al., <i>Switch Transformer</i>; Zoph et al., <i>ST-MoE</i>.
  *
  * @param switchLoss  the weighted Switch load-balancing loss
  * @param zLoss       the weighted router z-loss

@@ -7,9 +7,10 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
-import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The auxiliary router losses of {@link BalanceConfig} for one layer and a fixed number of local
@@ -53,8 +54,13 @@ public final class BalanceLosses {
     private final double tiny;
 
     private final INDArray probs;      // [T, E]
-    private final INDArray lse;        // [T]
-    private final INDArray pSum;       // [E]
+    private final INDArray lse;        // [T, 1]
+    private final INDArray rowMax;     // [T]
+    private final INDArray rowMaxCol;  // [T, 1] view
+    private final INDArray rowSum;     // [T, 1]
+    private final INDArray onesE;      // [E, 1]
+    private final INDArray onesT;      // [1, T]
+    private final INDArray pSum;       // [1, E]
     private final INDArray stats;      // DOUBLE [2E + 2]
     private final INDArray statsP;
     private final INDArray statsF;
@@ -79,8 +85,13 @@ public final class BalanceLosses {
         this.reduction = reduction;
         this.tiny = Ops.tinyNormal(dataType);
         this.probs = Nd4j.create(dataType, tokens, experts);
-        this.lse = Nd4j.create(dataType, tokens);
-        this.pSum = Nd4j.create(dataType, experts);
+        this.lse = Nd4j.create(dataType, tokens, 1);
+        this.rowMax = Nd4j.create(dataType, tokens);
+        this.rowMaxCol = rowMax.reshape(tokens, 1);
+        this.rowSum = Nd4j.create(dataType, tokens, 1);
+        this.onesE = Nd4j.ones(dataType, experts, 1);
+        this.onesT = Nd4j.ones(dataType, 1, tokens);
+        this.pSum = Nd4j.create(dataType, 1, experts);
         this.stats = Nd4j.create(DataType.DOUBLE, 2L * experts + 2);
         this.statsP = stats.get(NDArrayIndex.interval(0, experts));
         this.statsF = stats.get(NDArrayIndex.interval(experts, 2L * experts));
@@ -137,10 +148,17 @@ public final class BalanceLosses {
                     "%s: counts: expected a vector of length %d, found shape %s", name, experts,
                     java.util.Arrays.toString(counts.shape())));
         }
-        Ops.softmax(logits, 1, probs);
-        Ops.logSumExpRows(logits, lse);
-        Nd4j.getExecutioner().exec(new Sum(probs, pSum, 0));
-        statsP.assign(pSum);
+        // probs = exp(l - max) / rowSum and lse = max + log(rowSum), sharing one exponential pass.
+        Nd4j.getExecutioner().exec(new Max(logits, rowMax, 1));
+        probs.assign(logits).subiColumnVector(rowMaxCol);
+        Transforms.exp(probs, false);
+        Nd4j.gemm(probs, onesE, rowSum, false, false, 1.0, 0.0);
+        probs.diviColumnVector(rowSum);
+        lse.assign(rowSum);
+        Transforms.log(lse, false);
+        lse.addi(rowMaxCol);
+        Nd4j.gemm(onesT, probs, pSum, false, false, 1.0, 0.0);
+        statsP.assign(pSum.reshape(experts));
         statsF.assign(counts);
         stats.putScalar(2L * experts, (double) tokens);
         stats.putScalar(2L * experts + 1, Nd4j.getExecutioner().exec(new SquaredNorm(lse)).getDouble(0));
@@ -214,7 +232,7 @@ public final class BalanceLosses {
         }
         // column_t = 2 w_z lse_t / S - <p_t, u>
         Nd4j.gemm(probs, u, pu, false, false, 1.0, 0.0);
-        column.assign(lse.reshape(tokens, 1)).muli(2 * config.zLossWeight() / sumP).subi(pu);
+        column.assign(lse).muli(2 * config.zLossWeight() / sumP).subi(pu);
         scratch.assign(0);
         scratch.addiRowVector(u.reshape(experts)).addiColumnVector(column).muli(probs);
         dLogits.addi(scratch);

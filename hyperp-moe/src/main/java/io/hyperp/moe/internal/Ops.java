@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
+import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
@@ -18,9 +19,12 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * <p>Notes on the ND4J 1.0.0-M2.1 CPU backend that shaped these choices (each is covered by a test):
  * the {@code top_k} op returns duplicate indices for tied inputs and is orders of magnitude slower
  * than repeated arg-max, so top-k selection is done by repeated {@link #argMaxRows}; arg-max
- * returns the lowest index among tied maxima; {@code scatter_add} races when indices repeat, so
- * every scatter here has unique indices and every reduction over repeated indices is written as
- * gathers followed by additions.
+ * returns the lowest index among tied maxima; {@code scatter_add} races when indices repeat and
+ * {@code unsorted_segment_sum}, {@code bincount} and {@code reduce_logsumexp} are slow, so reductions over repeated indices are written as gathers
+ * followed by additions; {@code gather} and {@code scatter_upd} cost microseconds per index, far
+ * more on vectors than on rows, so per-value permutations gather {@code [N, 1]} columns and
+ * inverse permutations are computed by sorting; integer {@code floormod} rounds through float32, so
+ * index arithmetic is done in float64.
  *
  * <p>Stateless and thread-safe (the arrays passed in are not).
  */
@@ -41,40 +45,24 @@ public final class Ops {
                 .build());
     }
 
-    /**
-     * {@code ref[indices[i]] = updates[i]} in place. The indices must be distinct (the CPU backend
-     * writes in parallel).
-     */
-    public static void scatterUpdate(INDArray ref, INDArray indices, INDArray updates) {
-        Nd4j.exec(DynamicCustomOp.builder("scatter_upd").addInputs(ref, indices, updates).addOutputs(ref).build());
-    }
-
-    /** {@code out = x mod divisor} elementwise for non-negative integers ({@code divisor} a LONG scalar). */
-    public static void floorMod(INDArray x, INDArray divisor, INDArray out) {
-        Nd4j.exec(DynamicCustomOp.builder("floormod").addInputs(x, divisor).addOutputs(out).build());
-    }
-
     /** {@code out[t] = argmax_i x[t, i]}, the lowest index among tied maxima; {@code out} LONG {@code [T]}. */
     public static void argMaxRows(INDArray x, INDArray out) {
         Nd4j.exec(new ArgMax(new INDArray[] {x}, new INDArray[] {out}, false, 1));
     }
 
-    /** {@code out[e] = #{i : ids[i] == e}} for {@code e < out.length()}; {@code ids} and {@code out} INT. */
-    public static void binCount(INDArray ids, INDArray out) {
-        int n = Math.toIntExact(out.length());
-        Nd4j.exec(DynamicCustomOp.builder("bincount").addInputs(ids).addIntegerArguments(n, n).addOutputs(out)
-                .build());
+    /**
+     * {@code out[t, i] = (i == indices[t]) ? on : 0}.
+     *
+     * @param indices LONG {@code [T]}, each in {@code [0, out.columns())}
+     * @param out     {@code [T, E]}; overwritten
+     */
+    public static void oneHot(INDArray indices, double on, INDArray out) {
+        Nd4j.exec(new OneHot(indices, out, Math.toIntExact(out.columns()), -1, on, 0.0));
     }
 
     /** Softmax of {@code x} along {@code dimension} into {@code out} (numerically stable). */
     public static void softmax(INDArray x, int dimension, INDArray out) {
         Nd4j.exec(DynamicCustomOp.builder("softmax").addInputs(x).addIntegerArguments(dimension).addOutputs(out)
-                .build());
-    }
-
-    /** {@code out[t] = log sum_i exp(x[t, i])} (numerically stable); {@code out} a vector of length {@code T}. */
-    public static void logSumExpRows(INDArray x, INDArray out) {
-        Nd4j.exec(DynamicCustomOp.builder("reduce_logsumexp").addInputs(x).addIntegerArguments(1).addOutputs(out)
                 .build());
     }
 

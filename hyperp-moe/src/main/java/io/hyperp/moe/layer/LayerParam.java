@@ -1,5 +1,6 @@
 package io.hyperp.moe.layer;
 
+import io.hyperp.core.param.ParamSpec;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -8,11 +9,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The record is immutable; the arrays are the layer's own and are mutable (an optimizer updates
  * {@code value} in place; the layer's backward pass overwrites {@code grad}).
  *
+ * <p>References: SPEC section 1 (parameter roles); Ren et al., arXiv 2603.28743.
+ *
  * @param spec  the tensor's spec; its role tells the optimizer how to treat it
  * @param value the parameter array, of the spec's shape
  * @param grad  the gradient buffer, same shape and dtype
  */
-public record LayerParam(io.hyperp.core.param.ParamSpec spec, INDArray value, INDArray grad) {
+public record LayerParam(ParamSpec spec, INDArray value, INDArray grad) {
 
     /** Checks that both arrays have the spec's shape. */
     public LayerParam {

@@ -53,7 +53,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Buffers: everything is allocated in {@link #create}; forward and backward allocate no tensor
  * buffer (only small view objects, per expert). For float32 at {@code T} tokens the layer holds about
- * {@code 4 (2 T k' d + 4 T k' f + 4 T d + 4 T f)} bytes of activations and scratch.
+ * {@code 4 (2 T k' d + 4 T k' f + 3 T d + 4 T f)} bytes of activations and scratch (the dispatched
+ * inputs and the expert outputs; four hidden buffers; output, input gradient and the dispatch plan's
+ * scratch; the shared expert's buffers).
  *
  * <p>Contract: the input array passed to {@link #forward} is kept by reference and must not change
  * before {@link #backward}; the arrays returned by {@link #forward} and {@link #backward} are the
@@ -259,7 +261,7 @@ public final class MoeFeedForward {
      *                  {@link NormReduction#local()} on one worker
      * @param seed      the initialization seed
      * @throws IllegalArgumentException for a blank name, {@code tokens < 1}, another dtype, or
-     *                                  {@code tokens * k'} above {@code Integer.MAX_VALUE}
+     *                                  {@code tokens * k'} above {@link DispatchPlan#MAX_ROWS}
      */
     public static MoeFeedForward create(String name, MoeLayerConfig config, long tokens, DataType dataType,
                                         NormReduction reduction, long seed) {
@@ -272,10 +274,10 @@ public final class MoeFeedForward {
         if (tokens < 1) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: tokens (%d) must be >= 1", name, tokens));
         }
-        if (tokens * config.router().routedTopK() > Integer.MAX_VALUE) {
+        if (tokens * config.router().routedTopK() > DispatchPlan.MAX_ROWS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s: tokens * k' (%d * %d) exceeds %d rows", name, tokens, config.router().routedTopK(),
-                    Integer.MAX_VALUE));
+                    DispatchPlan.MAX_ROWS));
         }
         Ops.checkFloating(name, dataType);
         LossFreeBalancer balancer = config.lossFreeRate() > 0
@@ -292,9 +294,9 @@ public final class MoeFeedForward {
      * @throws IllegalArgumentException if {@code tokens < 1}
      */
     public MoeFeedForward withTokens(long tokens) {
-        if (tokens < 1 || tokens * routedK > Integer.MAX_VALUE) {
+        if (tokens < 1 || tokens * routedK > DispatchPlan.MAX_ROWS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: tokens (%d) must be >= 1 and tokens * k' at most %d", name, tokens, Integer.MAX_VALUE));
+                    "%s: tokens (%d) must be >= 1 and tokens * k' at most %d", name, tokens, DispatchPlan.MAX_ROWS));
         }
         return new MoeFeedForward(name, config, tokens, dataType, reduction, p, balancer);
     }

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Dropless token-choice dispatch: groups the {@code N = T k'} (token, slot) pairs of one routing
@@ -17,16 +18,17 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>{@link #build} takes the slot-major expert ids {@code [k', T]} of a {@link TopKRouter} (slot
  * {@code s = j T + t}) and computes, with ND4J ops only (a sort of the keys
  * {@code expert * N + s}, which are distinct, so the order is deterministic: by expert, then by
- * slot): the tokens per expert, the permutation from expert order to slots, its inverse, and each
- * expert-order row's token. Only the {@code E} per-expert counts are copied to the host, for the
- * per-expert block views.
+ * slot): the tokens per expert, the permutation from expert order to slots, its inverse (by a second
+ * sort), and each expert-order row's token. Per-value permutations gather {@code [N, 1]} columns
+ * (the CPU backend's gather costs far more per index on a vector than on rows). Only the {@code E}
+ * per-expert counts are copied to the host, for the per-expert block views.
  *
  * <p>Then, in expert order ("sorted" rows {@code [N, ...]}):
  * <ul>
  *   <li>{@link #gatherInto}: dispatch, {@code out[r] = x[token(r)]};</li>
  *   <li>{@link #combineInto}: the weighted combine
- *       \( y_t = \sum_j c_{t,j}\, Y_{\mathrm{pos}(t,j)} \), computed as one gather per slot
- *       (a permutation, so no write conflicts) followed by additions: a scatter-add by token,
+ *       \( y_t = \sum_j c_{t,j}\, Y_{\mathrm{pos}(t,j)} \), computed as one gather per slot (each a
+ *       permutation of rows, so no write conflicts) followed by additions: a scatter-add by token
  *       written without a scatter whose indices repeat;</li>
  *   <li>{@link #sumInto}: the same with all weights 1 (for callers that folded the weights into the
  *       expert computation);</li>
@@ -43,6 +45,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class DispatchPlan {
 
+    /**
+     * The largest number of dispatched rows {@code T k'}: {@code 2^24}, so that per-expert counts are
+     * exact even in float32 and the sort keys {@code slot * N + row} stay far below {@code 2^53}, exact
+     * in float64.
+     */
+    public static final long MAX_ROWS = 1L << 24;
+
     private final String name;
     private final int experts;
     private final long tokens;
@@ -51,19 +60,23 @@ public final class DispatchPlan {
     private final long slots;
     private final DataType dataType;
 
-    private final INDArray idsInt;       // INT [N]
-    private final INDArray counts;       // INT [E]
-    private final INDArray keys;         // LONG [N]
-    private final INDArray arangeN;      // LONG [N]
+    private final INDArray oneHot;       // [T, E]
+    private final INDArray selections;   // [T, E]: how often each token chose each expert
+    private final INDArray onesT;        // [1, T]
+    private final INDArray counts;       // [E]
+    private final INDArray countsRow;    // [1, E] view of counts
+    private final INDArray keys;         // DOUBLE [N]
+    private final INDArray arangeN;      // DOUBLE [N]
+    private final INDArray slot;         // DOUBLE [N]
+    private final INDArray token;        // DOUBLE [N]
+    private final INDArray quotientScratch; // DOUBLE [N]
     private final INDArray slotSorted;   // LONG [N]: slot of each expert-order row
     private final INDArray tokenSorted;  // LONG [N]: token of each expert-order row
     private final INDArray posOfSlot;    // LONG [k', T]: expert-order row of each slot
     private final INDArray posOfSlotFlat;
-    private final INDArray scalarN;      // LONG scalar N
-    private final INDArray scalarT;      // LONG scalar T
     private final INDArray sortedScratch; // [N] in dataType
     private final INDArray slotScratch;   // [k', T] in dataType
-    private final INDArray temp;         // [T, d]
+    private final INDArray temp;         // [T, d]: one slot's expert rows, gathered back to tokens
     private final long[] hostCounts;
     private final long[] hostOffsets;
     private boolean built;
@@ -76,16 +89,20 @@ public final class DispatchPlan {
         this.modelDim = modelDim;
         this.slots = tokens * routedK;
         this.dataType = dataType;
-        this.idsInt = Nd4j.create(DataType.INT, slots);
-        this.counts = Nd4j.create(DataType.INT, experts);
-        this.keys = Nd4j.create(DataType.LONG, slots);
-        this.arangeN = Nd4j.arange(0, slots).castTo(DataType.LONG);
+        this.oneHot = Nd4j.create(dataType, tokens, experts);
+        this.selections = Nd4j.create(dataType, tokens, experts);
+        this.onesT = Nd4j.ones(dataType, 1, tokens);
+        this.counts = Nd4j.create(dataType, experts);
+        this.countsRow = counts.reshape(1, experts);
+        this.keys = Nd4j.create(DataType.DOUBLE, slots);
+        this.arangeN = Nd4j.arange(0, slots).castTo(DataType.DOUBLE);
+        this.slot = Nd4j.create(DataType.DOUBLE, slots);
+        this.token = Nd4j.create(DataType.DOUBLE, slots);
+        this.quotientScratch = Nd4j.create(DataType.DOUBLE, slots);
         this.slotSorted = Nd4j.create(DataType.LONG, slots);
         this.tokenSorted = Nd4j.create(DataType.LONG, slots);
         this.posOfSlot = Nd4j.create(DataType.LONG, routedK, tokens);
         this.posOfSlotFlat = posOfSlot.reshape(slots);
-        this.scalarN = Nd4j.scalar(slots);
-        this.scalarT = Nd4j.scalar(tokens);
         this.sortedScratch = Nd4j.create(dataType, slots);
         this.slotScratch = Nd4j.create(dataType, routedK, tokens);
         this.temp = Nd4j.create(dataType, tokens, modelDim);
@@ -99,7 +116,7 @@ public final class DispatchPlan {
      *
      * @param name the owning layer's name, used in every error message
      * @throws IllegalArgumentException if a size is < 1, {@code routedK > experts}, or
-     *                                  {@code tokens * routedK} exceeds {@code Integer.MAX_VALUE}
+     *                                  {@code tokens * routedK} exceeds {@link #MAX_ROWS}
      */
     public static DispatchPlan create(String name, int experts, long tokens, int routedK, long modelDim,
                                       DataType dataType) {
@@ -113,9 +130,9 @@ public final class DispatchPlan {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s: routedK (%d) must be <= experts (%d)", name, routedK, experts));
         }
-        if (tokens * routedK > Integer.MAX_VALUE) {
+        if (tokens * routedK > MAX_ROWS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: tokens * routedK (%d * %d) exceeds %d rows", name, tokens, routedK, Integer.MAX_VALUE));
+                    "%s: tokens * routedK (%d * %d) exceeds %d rows", name, tokens, routedK, MAX_ROWS));
         }
         Ops.checkFloating(name, dataType);
         return new DispatchPlan(name, experts, tokens, routedK, modelDim, dataType);
@@ -137,18 +154,31 @@ public final class DispatchPlan {
                     "%s: expertIds must lie in [0, %d), found values from %d to %d", name, experts, min, max));
         }
         INDArray flat = expertIds.reshape(slots);
-        idsInt.assign(flat);
-        Ops.binCount(idsInt, counts);
+        // counts[e] = sum_t sum_j [e_{j,t} == e]: one-hot rows summed, then one column-sum product
+        // (exact: every count is at most 2^24)
+        Ops.oneHot(expertIds.getRow(0), 1.0, selections);
+        for (int j = 1; j < routedK; j++) {
+            Ops.oneHot(expertIds.getRow(j), 1.0, oneHot);
+            selections.addi(oneHot);
+        }
+        Nd4j.gemm(onesT, selections, countsRow, false, false, 1.0, 0.0);
+        // Integer arithmetic in float64 (exact below 2^53; ND4J's integer floormod rounds through float32).
         // key = expert * N + slot: distinct, so sorting them orders rows by expert, then by slot.
         keys.assign(flat).muli(slots).addi(arangeN);
         Nd4j.sort(keys, true);
-        Ops.floorMod(keys, scalarN, slotSorted);
-        Ops.floorMod(slotSorted, scalarT, tokenSorted);
-        Ops.scatterUpdate(posOfSlotFlat, slotSorted, arangeN);
+        mod(keys, slots, slot);
+        slotSorted.assign(slot);
+        mod(slot, tokens, token);
+        tokenSorted.assign(token);
+        // The inverse permutation by a second sort, of slot * N + row (a scatter costs far more per index).
+        keys.assign(slot).muli(slots).addi(arangeN);
+        Nd4j.sort(keys, true);
+        mod(keys, slots, slot);
+        posOfSlotFlat.assign(slot);
         long offset = 0;
         for (int e = 0; e < experts; e++) {
             hostOffsets[e] = offset;
-            hostCounts[e] = counts.getLong(e);
+            hostCounts[e] = Math.round(counts.getDouble(e));
             offset += hostCounts[e];
         }
         hostOffsets[experts] = offset;
@@ -203,7 +233,7 @@ public final class DispatchPlan {
         return hostOffsets[checkExpert(e)];
     }
 
-    /** The per-expert counts as an INT vector {@code [E]} (the plan's buffer; read only). */
+    /** The per-expert counts as a vector {@code [E]} of the plan's dtype (the plan's buffer; read only). */
     public INDArray countsArray() {
         checkBuilt();
         return counts;
@@ -272,7 +302,7 @@ public final class DispatchPlan {
         checkBuilt();
         Ops.checkArray(name, "slotValues", slotValues, dataType, routedK, tokens);
         Ops.checkOutput(name, "out", out, dataType, slots);
-        Ops.gather(slotValues.reshape(slots), slotSorted, out);
+        Ops.gather(slotValues.reshape(slots, 1), slotSorted, out.reshape(slots, 1));
     }
 
     /**
@@ -285,7 +315,7 @@ public final class DispatchPlan {
         checkBuilt();
         Ops.checkArray(name, "rowValues", rowValues, dataType, slots);
         Ops.checkOutput(name, "out", out, dataType, routedK, tokens);
-        Ops.gather(rowValues, posOfSlotFlat, out.reshape(slots));
+        Ops.gather(rowValues.reshape(slots, 1), posOfSlotFlat, out.reshape(slots, 1));
     }
 
     /**
@@ -352,10 +382,17 @@ public final class DispatchPlan {
         Ops.checkOutput(name, "dWeights", dWeights, dataType, routedK, tokens);
         Ops.gather(dy, tokenSorted, dExpertOut);
         Ops.rowDot(dExpertOut, expertOut, sortedScratch);
-        Ops.gather(sortedScratch, posOfSlotFlat, dWeights.reshape(slots));
+        Ops.gather(sortedScratch.reshape(slots, 1), posOfSlotFlat, dWeights.reshape(slots, 1));
         slotScratch.assign(weights);
-        Ops.gather(slotScratch.reshape(slots), slotSorted, sortedScratch);
+        Ops.gather(slotScratch.reshape(slots, 1), slotSorted, sortedScratch.reshape(slots, 1));
         dExpertOut.muliColumnVector(sortedScratch.reshape(slots, 1));
+    }
+
+    /** {@code out = x mod m} for non-negative integers below 2^53 held in float64; {@code x} is kept. */
+    private void mod(INDArray x, long m, INDArray out) {
+        quotientScratch.assign(x).divi(m);
+        Transforms.floor(quotientScratch, false);
+        out.assign(x).subi(quotientScratch.muli(m));
     }
 
     private void checkBuilt() {

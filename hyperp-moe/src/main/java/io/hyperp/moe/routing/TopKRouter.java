@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
@@ -27,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Backward ({@link #backwardInto}): from \(\partial L/\partial c\) it computes
  * \(\partial L/\partial l\). The selection is piecewise constant, so only selected logits receive
- * gradient: \(\partial g/\partial c\) is \(\alpha / (2\sqrt{g})\) under SqrtGate and 1 otherwise, then
+ * gradient: \(\partial c/\partial g\) is \(\alpha / (2\sqrt{g})\) under SqrtGate and 1 otherwise, then
  * through the softmax over the selected logits, \(\partial L/\partial l_{e_j} = g_j(\delta_j -
  * \sum_{j'} g_{j'} \delta_{j'})\) with \(\delta = \partial L/\partial g\). At \(g = 0\) (a gate
  * underflowed to zero) the square root's derivative is taken as 0: the gate contributes nothing and
@@ -39,8 +40,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * index of (token {@code t}, choice {@code j}) is {@code j * T + t}. {@link #tokenMajor} gives a
  * {@code [T, k']} view.
  *
- * <p>Cost: {@code k'} arg-max passes over {@code [T, E]}, no Java loop over tokens. Non-finite logits
- * are refused before anything is written, with an {@link IllegalArgumentException} naming the layer.
+ * <p>Cost: {@code k'} rounds of whole-array ops over {@code [T, E]}: arg-max; the row maximum (or,
+ * with a selection bias, a one-hot row-wise dot product) for the selected logit; and the knock-out
+ * of the chosen expert by adding a one-hot array that is {@code -inf} there and {@code 0} elsewhere,
+ * which is exact. No Java loop over tokens and no element-wise gather or scatter (those cost
+ * microseconds per index on the CPU backend). Non-finite logits are refused before anything is
+ * written, with an {@link IllegalArgumentException} naming the layer.
  *
  * <p>An instance holds its buffers (allocated once in {@link #create}) and is not thread-safe. The
  * arrays returned by the accessors are the router's own buffers: read them, do not write them; they
@@ -60,22 +65,15 @@ public final class TopKRouter {
     private final double tiny;
 
     private final INDArray logits;      // [T, E] copy of the routed logits
-    private final INDArray logitsFlat;
     private final INDArray scores;      // [T, E] selection scores, selected entries knocked out to -inf
-    private final INDArray scoresFlat;
-    private final INDArray rowBase;     // LONG [T]: t * E
-    private final INDArray argMax;      // LONG [T]
-    private final INDArray negInf;      // [T]
+    private final INDArray oneHot;      // [T, E] scratch
     private final INDArray expertIds;   // LONG [k', T]
-    private final INDArray linear;      // LONG [k', T]: t * E + expert
     private final INDArray selected;    // [k', T] selected logits
     private final INDArray gates;       // [k', T]
     private final INDArray weights;     // [k', T]
     private final INDArray scratchA;    // [k', T]
     private final INDArray scratchB;    // [k', T]
     private final INDArray scratchT;    // [T]
-    private final INDArray dLogits;     // [T, E]
-    private final INDArray dLogitsFlat;
     private INDArray selectionBias;     // [E] or null
     private boolean routed;
 
@@ -88,22 +86,15 @@ public final class TopKRouter {
         this.routedK = config.routedTopK();
         this.tiny = Ops.tinyNormal(dataType);
         this.logits = Nd4j.create(dataType, tokens, experts);
-        this.logitsFlat = logits.reshape(tokens * experts);
         this.scores = Nd4j.create(dataType, tokens, experts);
-        this.scoresFlat = scores.reshape(tokens * experts);
-        this.rowBase = Nd4j.arange(0, tokens).castTo(DataType.LONG).muli(experts);
-        this.argMax = Nd4j.create(DataType.LONG, tokens);
-        this.negInf = Nd4j.valueArrayOf(new long[] {tokens}, Double.NEGATIVE_INFINITY, dataType);
+        this.oneHot = Nd4j.create(dataType, tokens, experts);
         this.expertIds = Nd4j.create(DataType.LONG, routedK, tokens);
-        this.linear = Nd4j.create(DataType.LONG, routedK, tokens);
         this.selected = Nd4j.create(dataType, routedK, tokens);
         this.gates = Nd4j.create(dataType, routedK, tokens);
         this.weights = Nd4j.create(dataType, routedK, tokens);
         this.scratchA = Nd4j.create(dataType, routedK, tokens);
         this.scratchB = Nd4j.create(dataType, routedK, tokens);
         this.scratchT = Nd4j.create(dataType, tokens);
-        this.dLogits = Nd4j.create(dataType, tokens, experts);
-        this.dLogitsFlat = dLogits.reshape(tokens * experts);
     }
 
     /**
@@ -173,9 +164,10 @@ public final class TopKRouter {
      * Routes one batch: selects each token's top-{@code k'} experts and computes gates and combine
      * weights (see the class documentation).
      *
-     * <p>Checks the shape, dtype and finiteness of {@code logits} (and of the selection bias) before
-     * writing anything; on failure the router's previous results stay as they were. Overwrites the
-     * router's buffers; {@code logits} itself is only read.
+     * <p>Checks the shape, dtype and finiteness of {@code logits} (and of the selection bias, and of
+     * their sum) before writing any result; on failure the router's previous results stay as they
+     * were (only its internal score scratch is overwritten). Overwrites the router's buffers;
+     * {@code logits} itself is only read.
      *
      * @param logits the router logits {@code [T, E]}, finite
      * @throws IllegalArgumentException for a wrong shape or dtype, or non-finite logits (naming the layer)
@@ -195,19 +187,31 @@ public final class TopKRouter {
                         "%s: selection bias contains %d non-finite value(s)", name, badBias));
             }
         }
-        this.logits.assign(logits);
-        scores.assign(this.logits);
         if (selectionBias != null) {
-            scores.addiRowVector(selectionBias);
+            scores.assign(logits).addiRowVector(selectionBias);
+            if (Ops.countNonFinite(scores) > 0) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "%s: router logits plus the selection bias overflow the %s range", name, dataType));
+            }
+        } else {
+            scores.assign(logits);
         }
+        this.logits.assign(logits);
         for (int j = 0; j < routedK; j++) {
-            Ops.argMaxRows(scores, argMax);
-            expertIds.getRow(j).assign(argMax);
-            INDArray lin = linear.getRow(j);
-            lin.assign(argMax).addi(rowBase);
-            Ops.gather(logitsFlat, lin, selected.getRow(j));
+            INDArray ids = expertIds.getRow(j);
+            Ops.argMaxRows(scores, ids);
+            if (selectionBias == null) {
+                // Without a bias the chosen score is the chosen logit: the row maximum, exactly.
+                Nd4j.getExecutioner().exec(new Max(scores, selected.getRow(j), 1));
+            } else {
+                // <logits, oneHot(chosen)> is the chosen logit, exactly (one product by 1, the rest by 0).
+                Ops.oneHot(ids, 1.0, oneHot);
+                Ops.rowDot(this.logits, oneHot, selected.getRow(j));
+            }
             if (j + 1 < routedK) {
-                Ops.scatterUpdate(scoresFlat, lin, negInf);
+                // Adding -inf at the chosen expert knocks it out; adding +0 elsewhere leaves scores exact.
+                Ops.oneHot(ids, Double.NEGATIVE_INFINITY, oneHot);
+                scores.addi(oneHot);
             }
         }
         Ops.softmax(selected, 0, gates);
@@ -250,9 +254,13 @@ public final class TopKRouter {
         Nd4j.getExecutioner().exec(new Sum(scratchA, scratchT, 0));
         scratchB.assign(gates).muliRowVector(scratchT);
         scratchA.subi(scratchB);
-        dLogits.assign(0);
-        Ops.scatterUpdate(dLogitsFlat, linear.reshape((long) routedK * tokens), scratchA.reshape((long) routedK * tokens));
-        dLogitsOut.assign(dLogits);
+        // scatter each slot's gradient to its expert: dLogits = sum_j oneHot(e_j) * dsel_j
+        dLogitsOut.assign(0);
+        for (int j = 0; j < routedK; j++) {
+            Ops.oneHot(expertIds.getRow(j), 1.0, oneHot);
+            oneHot.muliColumnVector(scratchA.getRow(j).reshape(tokens, 1));
+            dLogitsOut.addi(oneHot);
+        }
     }
 
     /** Selected expert ids, LONG, slot-major {@code [k', T]}, in descending order of score per token. */

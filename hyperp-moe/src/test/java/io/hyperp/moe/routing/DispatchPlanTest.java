@@ -34,12 +34,12 @@ class DispatchPlanTest {
     }
 
     /**
-     * The plan against a Java reference, at sizes where the CPU backend runs the gather and scatter
-     * in parallel: rows are grouped by expert in increasing slot order, tokens and slots agree, and
-     * rowOfSlot inverts slotOfRow.
+     * The plan against a Java reference, up to the benchmark's size (T k' = 2^19 rows, sort keys up to
+     * 2^38, where float32 index arithmetic would fail): rows are grouped by expert in increasing slot
+     * order, tokens and slots agree, and rowOfSlot inverts slotOfRow.
      */
     @ParameterizedTest(name = "T {0}, E {1}, k {2}")
-    @CsvSource({"7, 5, 2", "1, 3, 3", "4096, 64, 8", "3000, 16, 1"})
+    @CsvSource({"7, 5, 2", "1, 3, 3", "4096, 64, 8", "3000, 16, 1", "65536, 64, 8"})
     void build_groupsRowsByExpertThenSlot(int t, int e, int k) {
         Setup s = setup(t, e, k, 3, DataType.FLOAT, t + e);
         DispatchPlan p = s.plan();

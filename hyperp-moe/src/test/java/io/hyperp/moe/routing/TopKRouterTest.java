@@ -175,6 +175,18 @@ class TopKRouterTest {
         }
 
         @Test
+        void logitsPlusBiasOverflowing_throwIae_andLeaveTheRoutingUnchanged() {
+            TopKRouter r = routed("moe.4");
+            INDArray gates = r.gates().dup();
+            r.setSelectionBias(Nd4j.createFromArray(3e38f, 0f, 0f, 0f));
+            INDArray logits = RandomMatrices.uniform(4, DataType.FLOAT, 3, 4);
+            logits.putScalar(0, 0, 3e38f);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.route(logits));
+            assertTrue(e.getMessage().contains("moe.4") && e.getMessage().contains("overflow"), e.getMessage());
+            assertEquals(gates, r.gates());
+        }
+
+        @Test
         void mismatchedShapeOrDtype_throwsIaeShowingBothShapes() {
             TopKRouter r = routed("moe.2");
             INDArray gates = r.gates().dup();
