@@ -31,8 +31,7 @@ public final class HyperpCli implements Runnable {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
-  /** Creates the top-level command (picocli instantiates it). */
-  public HyperpCli() {}
+  private HyperpCli() {}
 
   /**
    * Returns one new instance of every subcommand. Adding a subcommand is one line here.

@@ -18,6 +18,9 @@ import java.util.Objects;
  * one of these is taken: E held at 0, E held at min L (each fitting A and b), and the flat law A = mean(L) -
  * min L, b = 0, E = min L. {@link #solution()} says which. Immutable and thread-safe.
  *
+ * <p>References: SPEC section 7; Hoffmann et al., Training Compute-Optimal Large Language Models (2022); Ren et
+ * al., arXiv 2603.28743 (HyperP, compute leverage).
+ *
  * @param a the coefficient A
  * @param b the exponent b
  * @param e the irreducible loss E
@@ -28,9 +31,6 @@ import java.util.Objects;
  * @param points number of points
  * @param solution "interior", "e_zero", "e_min_loss" or "flat"
  * @param bootstrap what the bootstrap did
- *
- * <p>References: SPEC section 7; Hoffmann et al., Training Compute-Optimal Large Language Models (2022); Ren et
- * al., arXiv 2603.28743 (HyperP, compute leverage).
  */
 public record LossVsCompute(double a, double b, double e, Interval aInterval, Interval bInterval,
     Interval eInterval, double r2, int points, String solution, BootstrapSummary bootstrap) {

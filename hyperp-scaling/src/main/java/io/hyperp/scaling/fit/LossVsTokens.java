@@ -11,6 +11,9 @@ import java.util.Map;
  * one run replaces a sweep per D. No sign constraints are imposed; a negative A or gamma shows in the result.
  * Immutable and thread-safe.
  *
+ * <p>References: Zhou et al., How to Set the Learning Rate for Large-Scale Pre-training? (arXiv 2601.05049);
+ * SPEC section 7.
+ *
  * @param l0 the irreducible loss L0
  * @param a the coefficient A
  * @param gamma the decay exponent gamma
@@ -20,9 +23,6 @@ import java.util.Map;
  * @param r2 coefficient of determination of L
  * @param points number of points
  * @param bootstrap what the bootstrap did
- *
- * <p>References: Zhou et al., How to Set the Learning Rate for Large-Scale Pre-training? (arXiv 2601.05049);
- * SPEC section 7.
  */
 public record LossVsTokens(double l0, double a, double gamma, Interval l0Interval, Interval aInterval,
     Interval gammaInterval, double r2, int points, BootstrapSummary bootstrap) {
