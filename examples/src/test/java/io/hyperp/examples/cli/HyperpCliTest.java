@@ -66,6 +66,11 @@ class HyperpCliTest {
   }
 
   @Test
+  void noCommand_badInputNamingCommands() {
+    assertBadInput(CliRunner.run(), "missing command (optimum, fit-law, transfer, leverage)");
+  }
+
+  @Test
   void subcommands_registeredOnce() {
     CommandLine cl = HyperpCli.commandLine();
     assertEquals(List.of("optimum", "fit-law", "transfer", "leverage"), List.copyOf(cl.getSubcommands().keySet()));

@@ -28,12 +28,12 @@ import java.util.Objects;
  * @param bInterval interval of b
  * @param eInterval interval of E
  * @param r2 coefficient of determination of L
- * @param points number of points
+ * @param data the data fitted (predictor "compute", losses); {@link FitData#NONE} for a given law
  * @param solution "interior", "e_zero", "e_min_loss" or "flat"
  * @param bootstrap what the bootstrap did
  */
 public record LossVsCompute(double a, double b, double e, Interval aInterval, Interval bInterval,
-    Interval eInterval, double r2, int points, String solution, BootstrapSummary bootstrap) {
+    Interval eInterval, double r2, FitData data, String solution, BootstrapSummary bootstrap) {
 
   /** Number of fitted parameters. */
   private static final int P = 3;
@@ -66,7 +66,7 @@ public record LossVsCompute(double a, double b, double e, Interval aInterval, In
       summary = BootstrapSummary.of(options, draws.failures(), level);
     }
     return new LossVsCompute(f.natural[0], f.natural[1], f.natural[2], intervals[0], intervals[1], intervals[2],
-        OptimalLr.rSquared(loss, f.fitted), n, f.kind, summary);
+        OptimalLr.rSquared(loss, f.fitted), FitData.of(List.of("compute"), x, loss), f.kind, summary);
   }
 
   /**
@@ -115,8 +115,17 @@ public record LossVsCompute(double a, double b, double e, Interval aInterval, In
     Checks.nonNegative(a, "a");
     Checks.nonNegative(b, "b");
     Checks.nonNegative(e, "e");
-    return new LossVsCompute(a, b, e, Interval.UNKNOWN, Interval.UNKNOWN, Interval.UNKNOWN, Double.NaN, 0, "given",
-        BootstrapSummary.none(BootstrapOptions.defaults()));
+    return new LossVsCompute(a, b, e, Interval.UNKNOWN, Interval.UNKNOWN, Interval.UNKNOWN, Double.NaN,
+        FitData.NONE, "given", BootstrapSummary.none(BootstrapOptions.defaults()));
+  }
+
+  /**
+   * Returns the number of points fitted.
+   *
+   * @return {@code data().size()}, 0 for a given law
+   */
+  public int points() {
+    return data.size();
   }
 
   /**
@@ -166,7 +175,7 @@ public record LossVsCompute(double a, double b, double e, Interval aInterval, In
     ci.put("b", Arrays.asList(bInterval.low(), bInterval.high()));
     ci.put("e", Arrays.asList(eInterval.low(), eInterval.high()));
     m.put("ci", ci);
-    m.put("points", points);
+    m.put("points", points());
     m.put("solution", solution);
     return m;
   }

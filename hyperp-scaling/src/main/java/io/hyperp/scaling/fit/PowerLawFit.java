@@ -23,12 +23,12 @@ import java.util.Map;
  * @param offsetInterval interval of the offset ({@link Interval#UNKNOWN} when not fitted)
  * @param r2 coefficient of determination: of ln y for the plain law (fitted on log-log), of y with an offset
  * @param rss residual sum of squares on the scale of {@code r2}
- * @param points number of points fitted
+ * @param data the data fitted (predictor names, rows and responses)
  * @param bootstrap what the bootstrap did
  */
 public record PowerLawFit(double coefficient, Map<String, Double> exponents, boolean hasOffset, double offset,
     Interval coefficientInterval, Map<String, Interval> exponentIntervals, Interval offsetInterval, double r2,
-    double rss, int points, BootstrapSummary bootstrap) {
+    double rss, FitData data, BootstrapSummary bootstrap) {
 
   /**
    * Copies the maps (keeping their order).
@@ -42,12 +42,21 @@ public record PowerLawFit(double coefficient, Map<String, Double> exponents, boo
    * @param offsetInterval interval of the offset ({@link Interval#UNKNOWN} when not fitted)
    * @param r2 coefficient of determination: of ln y for the plain law (fitted on log-log), of y with an offset
    * @param rss residual sum of squares on the scale of {@code r2}
-   * @param points number of points fitted
+   * @param data the data fitted (predictor names, rows and responses)
    * @param bootstrap what the bootstrap did
    */
   public PowerLawFit {
     exponents = Collections.unmodifiableMap(new LinkedHashMap<>(exponents));
     exponentIntervals = Collections.unmodifiableMap(new LinkedHashMap<>(exponentIntervals));
+  }
+
+  /**
+   * Returns the number of points fitted.
+   *
+   * @return {@code data().size()}
+   */
+  public int points() {
+    return data.size();
   }
 
   /**
@@ -118,7 +127,7 @@ public record PowerLawFit(double coefficient, Map<String, Double> exponents, boo
       ci.put("offset", pair(offsetInterval));
     }
     m.put("ci", ci);
-    m.put("points", points);
+    m.put("points", points());
     return m;
   }
 

@@ -85,7 +85,7 @@ public final class PowerLawWithOffset {
     }
     double rss = s.detailed().result().rss();
     return new PowerLawFit(natural[0], exponents, true, natural[k + 1], intervals[0], exponentIntervals,
-        intervals[k + 1], OptimalLr.rSquared(y, s.detailed().fitted()), rss, y.length, summary);
+        intervals[k + 1], OptimalLr.rSquared(y, s.detailed().fitted()), rss, FitData.of(names, x, y), summary);
   }
 
   /**
