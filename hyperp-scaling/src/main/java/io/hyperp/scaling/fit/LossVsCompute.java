@@ -94,7 +94,7 @@ public record LossVsCompute(double a, double b, double e, Interval aInterval, In
         },
         idx -> {
           double[][] rows = Resampling.gatherRows(free.xs, idx);
-          if (Arrays.stream(Resampling.gather(compute, idx)).distinct().count() < 2) {
+          if (Arrays.stream(Resampling.gather(compute, idx)).distinct().count() < P) {
             return null;
           }
           Fit g = solve(free, rows, Resampling.gather(loss, idx), f);

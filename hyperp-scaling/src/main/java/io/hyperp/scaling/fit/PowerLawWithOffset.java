@@ -356,7 +356,8 @@ public final class PowerLawWithOffset {
           },
           idx -> {
             double[][] rows = Resampling.gatherRows(xs, idx);
-            if (!LinearLeastSquares.of(Resampling.gatherRows(logRows, idx)).isFullRank()) {
+            long distinctRows = Arrays.stream(rows).map(Arrays::toString).distinct().count();
+            if (distinctRows < p || !LinearLeastSquares.of(Resampling.gatherRows(logRows, idx)).isFullRank()) {
               return null;
             }
             Solution b = solveRows(rows, Resampling.gather(y, idx), s.params());
