@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.doubles;
 
 import io.hyperp.scaling.fit.LossVsCompute;
 import io.hyperp.scaling.fit.OptimalLr;
@@ -228,5 +230,31 @@ class TransferQualityTest {
         () -> TransferQuality.acrossScales(Axis.WIDTH, widths(128), two));
     assertThrows(IllegalArgumentException.class,
         () -> TransferQuality.acrossScales(Axis.WIDTH, List.of(), List.of()));
+  }
+
+  @Test
+  void acrossScales_plantedShifts_verdictAndStepsFollowTheSpreadInAnyOrder() {
+    double step = Math.log(2) / 2;
+    qt().withFixedSeed(20261122L).withExamples(60).forAll(doubles().between(-2, 2), doubles().between(-2, 2),
+        doubles().between(-2, 2)).assuming((a, b, c) -> Math.abs(spread(a, b, c) - 1) > 1e-3).checkAssert(
+            (a, b, c) -> {
+              List<OptimalLrResult> fits = List.of(basin(0.004 * Math.exp(a * step), 0.06),
+                  basin(0.004 * Math.exp(b * step), 0.06), basin(0.004 * Math.exp(c * step), 0.06));
+              StudyReport r = TransferQuality.acrossScales(Axis.WIDTH, widths(64, 128, 256), fits);
+              // Exact basins: fitted optima carry only coefficient round-off (~1e-13 relative), far below the
+              // 1e-3 step margin kept from the verdict's boundary and the 1e-9 tolerance on shifts.
+              assertEquals(spread(a, b, c) <= 1 ? TransferVerdict.WITHIN_ONE_STEP : TransferVerdict.BEYOND_ONE_STEP,
+                  r.verdict());
+              assertEquals(spread(a, b, c), r.spreadInSteps(), 1e-9);
+              assertEquals(b - a, r.scales().get(1).stepsFromSmallest(), 1e-9);
+              assertEquals(c - a, r.scales().get(2).stepsFromSmallest(), 1e-9);
+              StudyReport reversed = TransferQuality.acrossScales(Axis.WIDTH, widths(256, 128, 64),
+                  List.of(fits.get(2), fits.get(1), fits.get(0)));
+              assertEquals(r, reversed);
+            });
+  }
+
+  private static double spread(double a, double b, double c) {
+    return Math.max(a, Math.max(b, c)) - Math.min(a, Math.min(b, c));
   }
 }
