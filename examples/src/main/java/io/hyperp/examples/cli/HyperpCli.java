@@ -3,6 +3,7 @@ package io.hyperp.examples.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
     description = "Learning-rate transfer tools: optimal learning rates of sweeps, scaling laws, HyperP transfer,"
         + " compute leverage.",
     synopsisSubcommandLabel = "COMMAND")
-public final class HyperpCli implements Runnable {
+public final class HyperpCli implements Callable<Integer> {
   /** Exit status for bad input. */
   public static final int EXIT_BAD_INPUT = 2;
   /** Exit status when a fit was refused or on an internal error. */
@@ -31,8 +32,7 @@ public final class HyperpCli implements Runnable {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
-  /** Creates the top-level command (picocli instantiates it). */
-  public HyperpCli() {}
+  private HyperpCli() {}
 
   /**
    * Returns one new instance of every subcommand. Adding a subcommand is one line here.
@@ -72,9 +72,18 @@ public final class HyperpCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
+  /**
+   * Runs when no command is given: one line on standard error naming the commands.
+   *
+   * @return {@value #EXIT_BAD_INPUT}
+   */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("hyperp: missing command (" + String.join(", ", spec.commandLine().getSubcommands().keySet())
+        + "); see hyperp --help");
+    err.flush();
+    return EXIT_BAD_INPUT;
   }
 
   private static int onParameterException(CommandLine.ParameterException e, String[] args) {

@@ -14,7 +14,12 @@ import java.util.StringJoiner;
 final class Labels {
   private Labels() {}
 
-  /** Returns the labels as a JSON-ready map: integers and finite decimals as numbers, other text as strings. */
+  /**
+   * Returns the labels as a JSON-ready map: integers and finite decimals as numbers, other text as strings.
+   *
+   * @param labels label name to text
+   * @return a new ordered map
+   */
   static Map<String, Object> jsonValues(Map<String, String> labels) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : labels.entrySet()) {
@@ -41,7 +46,12 @@ final class Labels {
     return text;
   }
 
-  /** Returns "width=64, depth=8", or "(all)" for no labels. */
+  /**
+   * Returns the labels as text, such as "width=64, depth=8", or "(all)" for no labels.
+   *
+   * @param labels label name to text
+   * @return the text
+   */
   static String text(Map<String, String> labels) {
     if (labels.isEmpty()) {
       return "(all)";

@@ -9,11 +9,19 @@ import io.hyperp.scaling.io.Json;
 import io.hyperp.scaling.sweep.Sweep;
 import io.hyperp.scaling.sweep.SweepCsv;
 import io.hyperp.scaling.sweep.SweepGroup;
+import io.hyperp.scaling.transfer.Axis;
+import io.hyperp.scaling.transfer.ExtrapolationRobustness;
+import io.hyperp.scaling.transfer.FitQuality;
+import io.hyperp.scaling.transfer.Scale;
+import io.hyperp.scaling.transfer.ScaleOptimum;
+import io.hyperp.scaling.transfer.StudyReport;
+import io.hyperp.scaling.transfer.TransferQuality;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,6 +37,12 @@ import picocli.CommandLine.Spec;
  * <p>JSON output: an array with one object per group, {@code {"group": {...}, "eta_star", "ci_low", "ci_high",
  * "loss_min", "points", "status", "refusal", ...}}. A refused group (optimum not bracketed, no basin) is reported
  * with its reason and makes the exit status 1; a group with too few usable runs is bad input (status 2).
+ *
+ * <p>With {@code --across AXIS} (a group-by column), the groups are also split into studies, one per combination
+ * of the other group-by columns, and each study is reported by
+ * {@link TransferQuality#acrossScales(Axis, List, List, List)}: how far eta* moves along the axis in sweep
+ * steps, the verdict, leave-one-out fit quality and held-out extrapolation. The JSON output then becomes
+ * {@code {"optima": [...as above...], "studies": [{"group": {...}, "axis", "verdict", "spread_steps", ...}]}}.
  *
  * <p>Not thread-safe (picocli fills the fields).
  *
@@ -66,6 +80,17 @@ final class OptimumCommand implements Callable<Integer> {
       description = "Exclude runs with loss at or above L as diverged (default ${DEFAULT-VALUE}).")
   double divergenceLoss;
 
+  @Option(names = "--across", paramLabel = "AXIS",
+      description = "Also report how eta* moves along this --group-by column (one of width, depth, tokens, batch,"
+          + " params, experts, top_k): spread in sweep steps, verdict, leave-one-out fit quality and held-out"
+          + " extrapolation, per combination of the other --group-by columns.")
+  String across;
+
+  @Option(names = "--law", defaultValue = "constant", paramLabel = "LAW",
+      description = "Law behind the --across metrics: constant (eta* should not move) or power (eta* = c x^e in"
+          + " the axis); default ${DEFAULT-VALUE}.")
+  String law;
+
   @Mixin
   BootstrapFlags bootstrap = new BootstrapFlags();
 
@@ -81,6 +106,19 @@ final class OptimumCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--divergence-loss must be a number");
     }
     OptimalLrOptions options = new OptimalLrOptions(bootstrap.toOptions(), maxExcess, divergenceLoss, 3);
+    Axis axis = null;
+    List<Axis> lawAxes = List.of();
+    if (across != null) {
+      axis = Axis.fromLabel(across);
+      if (!groupBy.contains(across)) {
+        throw new IllegalArgumentException("--across column '" + across + "' must also be a --group-by column");
+      }
+      lawAxes = switch (law.toLowerCase(Locale.ROOT)) {
+        case "constant" -> List.of();
+        case "power" -> List.of(axis);
+        default -> throw new IllegalArgumentException("unknown --law '" + law + "' (known: constant, power)");
+      };
+    }
     CsvTable table = CsvTable.read(csv);
     for (String col : groupBy) {
       if (!table.has(col)) {
@@ -104,6 +142,7 @@ final class OptimumCommand implements Callable<Integer> {
       fitted.add(g);
       results.add(r);
     }
+    Map<Map<String, String>, StudyReport> studies = axis == null ? Map.of() : studies(axis, lawAxes, fitted, results);
     PrintWriter out = spec.commandLine().getOut();
     if (output.json) {
       List<Object> rows = new ArrayList<>();
@@ -113,7 +152,21 @@ final class OptimumCommand implements Callable<Integer> {
         m.putAll(results.get(i).toMap());
         rows.add(m);
       }
-      out.println(Json.write(rows));
+      if (axis == null) {
+        out.println(Json.write(rows));
+      } else {
+        List<Object> st = new ArrayList<>();
+        studies.forEach((key, report) -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("group", Labels.jsonValues(key));
+          m.putAll(report.toMap());
+          st.add(m);
+        });
+        Map<String, Object> both = new LinkedHashMap<>();
+        both.put("optima", rows);
+        both.put("studies", st);
+        out.println(Json.write(both));
+      }
     } else {
       List<String> header = new ArrayList<>(groupBy);
       header.addAll(List.of("eta_star", "ci_low", "ci_high", "loss_min", "points", "status"));
@@ -138,10 +191,72 @@ final class OptimumCommand implements Callable<Integer> {
       }
       out.println("interval: " + TextTable.num(100 * options.bootstrap().level(), 3) + "% bootstrap ("
           + options.bootstrap().resamples() + " " + options.bootstrap().method().name().toLowerCase(
-              java.util.Locale.ROOT) + " resamples, seed " + options.bootstrap().seed() + ")");
+              Locale.ROOT) + " resamples, seed " + options.bootstrap().seed() + ")");
+      studies.forEach((key, report) -> printStudy(out, key, report));
     }
     out.flush();
     boolean refused = results.stream().anyMatch(r -> !r.isOk());
     return refused ? HyperpCli.EXIT_REFUSED : 0;
+  }
+
+  /**
+   * Splits the fitted groups into studies along {@code axis}: one per combination of the other group-by
+   * columns, each over the values of the axis column.
+   */
+  private Map<Map<String, String>, StudyReport> studies(Axis axis, List<Axis> lawAxes, List<SweepGroup> groups,
+      List<OptimalLrResult> results) {
+    Map<Map<String, String>, List<Scale>> scales = new LinkedHashMap<>();
+    Map<Map<String, String>, List<OptimalLrResult>> fits = new LinkedHashMap<>();
+    for (int i = 0; i < groups.size(); i++) {
+      Map<String, String> key = new LinkedHashMap<>(groups.get(i).key());
+      String text = key.remove(across);
+      double value;
+      try {
+        value = Double.parseDouble(text.trim());
+      } catch (NumberFormatException e) {
+        value = Double.NaN;
+      }
+      if (!(value > 0 && Double.isFinite(value))) {
+        throw new IllegalArgumentException("group " + Labels.text(groups.get(i).key()) + ": --across column '"
+            + across + "' ('" + text + "') must be a positive number");
+      }
+      scales.computeIfAbsent(key, k -> new ArrayList<>()).add(Scale.of(axis, value));
+      fits.computeIfAbsent(key, k -> new ArrayList<>()).add(results.get(i));
+    }
+    Map<Map<String, String>, StudyReport> out = new LinkedHashMap<>();
+    for (Map<String, String> key : scales.keySet()) {
+      out.put(key, TransferQuality.acrossScales(axis, scales.get(key), fits.get(key), lawAxes));
+    }
+    return out;
+  }
+
+  private void printStudy(PrintWriter out, Map<String, String> key, StudyReport r) {
+    out.println();
+    String label = r.axis().label();
+    out.println("across " + label + (key.isEmpty() ? "" : " (" + Labels.text(key) + ")") + ": "
+        + r.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+        + (Double.isNaN(r.spreadInSteps()) ? "" : ", eta* spread " + TextTable.num(r.spreadInSteps(), 3)
+            + " sweep steps (step x" + TextTable.num(Math.exp(r.sweepStep()), 3) + ")"));
+    FitQuality fq = r.quality().fitQuality();
+    if (fq != null) {
+      out.println("  fit quality (" + (r.lawAxes().isEmpty() ? "constant law" : "power law in " + label)
+          + ", leave-one-out): rms ln error " + TextTable.num(fq.rmsLnError(), 3) + ", max "
+          + TextTable.num(fq.maxAbsLnError(), 3));
+    }
+    ExtrapolationRobustness ex = r.quality().extrapolation();
+    if (ex != null) {
+      ScaleOptimum held = null;
+      for (ScaleOptimum o : r.scales()) {
+        if (o.optimum().isOk()) {
+          held = o;
+        }
+      }
+      out.println("  extrapolation to " + label + " " + TextTable.num(held.value()) + ": predicted "
+          + TextTable.num(ex.etaPredicted()) + " vs eta* " + TextTable.num(ex.etaStar()) + ", excess loss "
+          + TextTable.num(ex.excessLoss(), 3) + (ex.predictionInsideSweep() ? "" : " (outside the swept range)"));
+    }
+    for (String note : r.notes()) {
+      out.println("  note: " + note);
+    }
   }
 }

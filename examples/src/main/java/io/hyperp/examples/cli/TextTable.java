@@ -70,8 +70,8 @@ final class TextTable {
   }
 
   /**
-   * Formats a number for a table: 4 significant digits without trailing zeros, plain between 1e-4 and 1e6 and
-   * as {@code 1.947e11} outside; "-" for NaN, "inf" for infinity.
+   * Formats a number for a table: whole numbers below 1e7 exactly; otherwise 4 significant digits without
+   * trailing zeros, plain between 1e-4 and 1e6 and as {@code 1.947e11} outside; "-" for NaN, "inf" for infinity.
    *
    * @param v the number
    * @return its text
@@ -96,6 +96,9 @@ final class TextTable {
     }
     if (v == 0) {
       return "0";
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e7) {
+      return Long.toString((long) v);
     }
     BigDecimal d = new BigDecimal(v).round(new MathContext(digits)).stripTrailingZeros();
     double a = Math.abs(v);

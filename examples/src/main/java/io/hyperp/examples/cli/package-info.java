@@ -1,7 +1,9 @@
 /**
  * The {@code hyperp} command line ({@link io.hyperp.examples.cli.HyperpCli}, the main class of
  * {@code examples/target/hyperp.jar}): {@code optimum}, {@code fit-law}, {@code transfer} and {@code leverage},
- * each printing a readable table, or JSON with {@code --json}.
+ * each printing a readable table, or JSON with {@code --json}. {@code optimum --across AXIS} also reports, per
+ * study, how far the optimal learning rate moves along a scaling axis (see
+ * {@link io.hyperp.scaling.transfer.TransferQuality}).
  *
  * <p>Exit status: 0 on success; 1 when a sweep's optimum was refused (the output says why) or on an internal
  * error; 2 on bad input (missing option or column, non-numeric or negative value, too few points, unknown rule),

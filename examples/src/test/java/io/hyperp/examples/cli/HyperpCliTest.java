@@ -66,6 +66,11 @@ class HyperpCliTest {
   }
 
   @Test
+  void noCommand_badInputNamingCommands() {
+    assertBadInput(CliRunner.run(), "missing command (optimum, fit-law, transfer, leverage)");
+  }
+
+  @Test
   void subcommands_registeredOnce() {
     CommandLine cl = HyperpCli.commandLine();
     assertEquals(List.of("optimum", "fit-law", "transfer", "leverage"), List.copyOf(cl.getSubcommands().keySet()));
@@ -268,6 +273,91 @@ class HyperpCliTest {
     @Test
     void unknownOption_badInput() {
       assertBadInput(CliRunner.run("optimum", "--csv", "x.csv", "--frobnicate"), "--frobnicate");
+    }
+
+    /** Two methods at three widths: "hyperp" keeps eta* = 0.004, "drift" halves it per width. */
+    private Path twoMethodStudy() throws IOException {
+      List<String> rows = new ArrayList<>(List.of("lr,loss,width,method"));
+      int seed = 0;
+      for (int w : new int[] {64, 128, 256}) {
+        rows.addAll(sweepRows(w + ",hyperp", 0.0005, 11, 0.004, 0.002, seed++));
+        rows.addAll(sweepRows(w + ",drift", 0.0005, 11, 0.008 * 64 / w, 0.002, seed++));
+      }
+      return write("study.csv", String.join("\n", rows) + "\n");
+    }
+
+    @Test
+    void across_json_verdictPerMethod() throws IOException {
+      CliRunner.Result r = CliRunner.run("optimum", "--csv", twoMethodStudy().toString(), "--group-by",
+          "method,width", "--across", "width", "--json");
+      assertEquals(0, r.status(), r.err());
+      JsonNode n = json(r);
+      assertEquals(6, n.get("optima").size());
+      JsonNode studies = n.get("studies");
+      assertEquals(2, studies.size());
+      assertEquals("hyperp", studies.get(0).get("group").get("method").asText());
+      // Planted: hyperp's optimum does not move; drift's falls by a factor 4 = 4 sweep steps of sqrt(2). With
+      // noise 0.002 on a basin of curvature 0.06 each ln eta* carries a standard error of a few hundredths, far
+      // inside the one-step (0.35) margin either way.
+      assertEquals("within_one_step", studies.get(0).get("verdict").asText(), studies.get(0).toString());
+      assertEquals("beyond_one_step", studies.get(1).get("verdict").asText(), studies.get(1).toString());
+      assertEquals(4.0, studies.get(1).get("spread_steps").asDouble(), 0.5);
+      assertEquals(List.of(64, 128, 256), List.of(studies.get(0).get("scales").get(0).get("value").asInt(),
+          studies.get(0).get("scales").get(1).get("value").asInt(),
+          studies.get(0).get("scales").get(2).get("value").asInt()));
+      assertTrue(studies.get(0).get("quality").get("fit_quality").get("rms_ln_error").asDouble() < 0.2,
+          studies.get(0).toString());
+      assertTrue(studies.get(0).get("quality").get("extrapolation").get("excess_loss").isNumber());
+    }
+
+    @Test
+    void across_powerLaw_tracksTheDrift() throws IOException {
+      CliRunner.Result r = CliRunner.run("optimum", "--csv", twoMethodStudy().toString(), "--group-by",
+          "method,width", "--across", "width", "--law", "power", "--json");
+      assertEquals(0, r.status(), r.err());
+      JsonNode drift = json(r).get("studies").get(1);
+      assertEquals("width", drift.get("law_axes").get(0).asText());
+      // The 1/width law fitted at widths 64 and 128 predicts width 256 within the same few hundredths in ln eta.
+      assertEquals(0.0, drift.get("quality").get("extrapolation").get("ln_ratio").asDouble(), 0.15,
+          drift.toString());
+    }
+
+    @Test
+    void across_table_printsVerdictLines() throws IOException {
+      CliRunner.Result r = CliRunner.run("optimum", "--csv", twoMethodStudy().toString(), "--group-by",
+          "method,width", "--across", "width");
+      assertEquals(0, r.status(), r.err());
+      assertTrue(r.out().contains("across width (method=hyperp): within one step, eta* spread "), r.out());
+      assertTrue(r.out().contains("across width (method=drift): beyond one step"), r.out());
+      assertTrue(r.out().contains("fit quality (constant law, leave-one-out): rms ln error"), r.out());
+      assertTrue(r.out().contains("extrapolation to width 256: predicted"), r.out());
+    }
+
+    @Test
+    void across_notAGroupColumn_badInput() throws IOException {
+      assertBadInput(CliRunner.run("optimum", "--csv", twoMethodStudy().toString(), "--group-by", "method",
+          "--across", "width"), "--across column 'width' must also be a --group-by column");
+    }
+
+    @Test
+    void across_unknownAxis_badInput() throws IOException {
+      assertBadInput(CliRunner.run("optimum", "--csv", twoMethodStudy().toString(), "--group-by", "method",
+          "--across", "method"), "unknown axis 'method' (known: width, depth");
+    }
+
+    @Test
+    void across_unknownLaw_badInput() throws IOException {
+      assertBadInput(CliRunner.run("optimum", "--csv", twoMethodStudy().toString(), "--group-by", "width",
+          "--across", "width", "--law", "cubic"), "unknown --law 'cubic' (known: constant, power)");
+    }
+
+    @Test
+    void across_nonNumericAxisValue_badInput() throws IOException {
+      List<String> rows = new ArrayList<>(List.of("lr,loss,width"));
+      rows.addAll(sweepRows("wide", 0.0005, 11, 0.004, 0.002, 1));
+      Path f = write("study.csv", String.join("\n", rows) + "\n");
+      assertBadInput(CliRunner.run("optimum", "--csv", f.toString(), "--group-by", "width", "--across", "width"),
+          "group width=wide: --across column 'width' ('wide') must be a positive number");
     }
   }
 

@@ -8,12 +8,12 @@ import io.hyperp.scaling.internal.Checks;
  * <p>Immutable and thread-safe. Resampling uses {@link java.util.SplittableRandom} seeded with
  * {@link #seed()}, so equal options and data give equal intervals.
  *
+ * <p>References: Efron and Tibshirani, An Introduction to the Bootstrap (1993), chapter 13.
+ *
  * @param resamples number of bootstrap resamples B; 0 disables the bootstrap (intervals are NaN)
  * @param level two-sided confidence level of the percentile interval, in (0, 1)
  * @param seed seed of the resampling generator
  * @param method how resamples are drawn
- *
- * <p>References: Efron and Tibshirani, An Introduction to the Bootstrap (1993), chapter 13.
  */
 public record BootstrapOptions(int resamples, double level, long seed, BootstrapMethod method) {
   /** Default number of resamples. */
@@ -26,6 +26,10 @@ public record BootstrapOptions(int resamples, double level, long seed, Bootstrap
   /**
    * Validates the settings.
    *
+   * @param resamples number of bootstrap resamples B; 0 disables the bootstrap (intervals are NaN)
+   * @param level two-sided confidence level of the percentile interval, in (0, 1)
+   * @param seed seed of the resampling generator
+   * @param method how resamples are drawn
    * @throws IllegalArgumentException if resamples is negative, level is outside (0, 1) or NaN, or method is
    *     null
    */

@@ -6,6 +6,8 @@ package io.hyperp.scaling.fit;
  *
  * <p>Intervals are (expanded) percentiles of the successful resamples only. Immutable and thread-safe.
  *
+ * <p>References: Efron and Tibshirani, An Introduction to the Bootstrap (1993), chapter 13.
+ *
  * @param method resampling method
  * @param resamples resamples drawn
  * @param failures resamples whose refit failed
@@ -13,8 +15,6 @@ package io.hyperp.scaling.fit;
  * @param percentileLevel level at which the percentiles were read (the expanded percentile interval; equals
  *     {@code level} with no expansion)
  * @param seed seed used
- *
- * <p>References: Efron and Tibshirani, An Introduction to the Bootstrap (1993), chapter 13.
  */
 public record BootstrapSummary(BootstrapMethod method, int resamples, int failures, double level,
     double percentileLevel, long seed) {

@@ -7,9 +7,9 @@ import io.hyperp.scaling.sweep.SweepPoint;
  *
  * <p>Immutable and thread-safe.
  *
+ * <p>References: SPEC section 7.
+ *
  * @param point the point
  * @param reason a short reason, such as "diverged (loss NaN)"
- *
- * <p>References: SPEC section 7.
  */
 public record Exclusion(SweepPoint point, String reason) {}

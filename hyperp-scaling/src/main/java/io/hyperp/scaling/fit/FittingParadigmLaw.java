@@ -10,12 +10,12 @@ import java.util.List;
  * <p>N is the parameter count and D the training tokens of each point; eta* comes from one
  * {@link OptimalLr} fit per (N, D). Immutable and thread-safe.
  *
+ * <p>References: Zhou et al., How to Set the Learning Rate for Large-Scale Pre-training? (arXiv 2601.05049):
+ * eta* = 38.4588 N^-0.2219 D^-0.3509 for MoE, R^2 ~ 0.96; SPEC section 7.
+ *
  * @param c the coefficient, positive
  * @param alpha the parameter-count exponent
  * @param beta the token exponent
- *
- * <p>References: Zhou et al., How to Set the Learning Rate for Large-Scale Pre-training? (arXiv 2601.05049):
- * eta* = 38.4588 N^-0.2219 D^-0.3509 for MoE, R^2 ~ 0.96; SPEC section 7.
  */
 public record FittingParadigmLaw(double c, double alpha, double beta) {
   /** Predictor name of the parameter count in fits. */
@@ -28,6 +28,9 @@ public record FittingParadigmLaw(double c, double alpha, double beta) {
   /**
    * Validates.
    *
+   * @param c the coefficient, positive
+   * @param alpha the parameter-count exponent
+   * @param beta the token exponent
    * @throws IllegalArgumentException for a non-positive or non-finite c, or non-finite exponents
    */
   public FittingParadigmLaw {

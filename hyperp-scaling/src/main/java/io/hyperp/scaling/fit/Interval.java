@@ -8,10 +8,10 @@ import io.hyperp.scaling.internal.Checks;
  *
  * <p>Immutable and thread-safe.
  *
+ * <p>References: Efron and Tibshirani, An Introduction to the Bootstrap (1993), section 13.3.
+ *
  * @param low lower end, or NaN
  * @param high upper end, or NaN
- *
- * <p>References: Efron and Tibshirani, An Introduction to the Bootstrap (1993), section 13.3.
  */
 public record Interval(double low, double high) {
   /** The interval that was not computed. */
@@ -20,6 +20,8 @@ public record Interval(double low, double high) {
   /**
    * Validates the ends.
    *
+   * @param low lower end, or NaN
+   * @param high upper end, or NaN
    * @throws IllegalArgumentException if exactly one end is NaN or {@code low > high}
    */
   public Interval {

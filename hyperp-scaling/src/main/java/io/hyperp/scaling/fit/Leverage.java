@@ -16,6 +16,8 @@ import java.util.Objects;
  * <p>When Y's loss is at or below X's irreducible loss, X never reaches it: \( C_{eq} = \infty \) and the
  * leverage is 0. Immutable and thread-safe.
  *
+ * <p>References: SPEC section 7; Ren et al., arXiv 2603.28743 (HyperP reports 1.58 at 6e21 FLOPs).
+ *
  * @param method X
  * @param over Y
  * @param atCompute C_Y
@@ -25,8 +27,6 @@ import java.util.Objects;
  *     i-th successful draw of X paired with the i-th of Y; expanded percentile with the smaller data set's
  *     degrees of freedom); {@link Interval#UNKNOWN} when computed from given laws or when fewer than half the
  *     resamples succeeded
- *
- * <p>References: SPEC section 7; Ren et al., arXiv 2603.28743 (HyperP reports 1.58 at 6e21 FLOPs).
  */
 public record Leverage(String method, String over, double atCompute, double leverage, double computeEquivalent,
     Interval interval) {

@@ -18,6 +18,9 @@ import java.util.Objects;
  * one of these is taken: E held at 0, E held at min L (each fitting A and b), and the flat law A = mean(L) -
  * min L, b = 0, E = min L. {@link #solution()} says which. Immutable and thread-safe.
  *
+ * <p>References: SPEC section 7; Hoffmann et al., Training Compute-Optimal Large Language Models (2022); Ren et
+ * al., arXiv 2603.28743 (HyperP, compute leverage).
+ *
  * @param a the coefficient A
  * @param b the exponent b
  * @param e the irreducible loss E
@@ -25,15 +28,12 @@ import java.util.Objects;
  * @param bInterval interval of b
  * @param eInterval interval of E
  * @param r2 coefficient of determination of L
- * @param points number of points
+ * @param data the data fitted (predictor "compute", losses); {@link FitData#NONE} for a given law
  * @param solution "interior", "e_zero", "e_min_loss" or "flat"
  * @param bootstrap what the bootstrap did
- *
- * <p>References: SPEC section 7; Hoffmann et al., Training Compute-Optimal Large Language Models (2022); Ren et
- * al., arXiv 2603.28743 (HyperP, compute leverage).
  */
 public record LossVsCompute(double a, double b, double e, Interval aInterval, Interval bInterval,
-    Interval eInterval, double r2, int points, String solution, BootstrapSummary bootstrap) {
+    Interval eInterval, double r2, FitData data, String solution, BootstrapSummary bootstrap) {
 
   /** Number of fitted parameters. */
   private static final int P = 3;
@@ -66,7 +66,7 @@ public record LossVsCompute(double a, double b, double e, Interval aInterval, In
       summary = BootstrapSummary.of(options, draws.failures(), level);
     }
     return new LossVsCompute(f.natural[0], f.natural[1], f.natural[2], intervals[0], intervals[1], intervals[2],
-        OptimalLr.rSquared(loss, f.fitted), n, f.kind, summary);
+        OptimalLr.rSquared(loss, f.fitted), FitData.of(List.of("compute"), x, loss), f.kind, summary);
   }
 
   /**
@@ -94,7 +94,7 @@ public record LossVsCompute(double a, double b, double e, Interval aInterval, In
         },
         idx -> {
           double[][] rows = Resampling.gatherRows(free.xs, idx);
-          if (Arrays.stream(Resampling.gather(compute, idx)).distinct().count() < 2) {
+          if (Arrays.stream(Resampling.gather(compute, idx)).distinct().count() < P) {
             return null;
           }
           Fit g = solve(free, rows, Resampling.gather(loss, idx), f);
@@ -115,8 +115,17 @@ public record LossVsCompute(double a, double b, double e, Interval aInterval, In
     Checks.nonNegative(a, "a");
     Checks.nonNegative(b, "b");
     Checks.nonNegative(e, "e");
-    return new LossVsCompute(a, b, e, Interval.UNKNOWN, Interval.UNKNOWN, Interval.UNKNOWN, Double.NaN, 0, "given",
-        BootstrapSummary.none(BootstrapOptions.defaults()));
+    return new LossVsCompute(a, b, e, Interval.UNKNOWN, Interval.UNKNOWN, Interval.UNKNOWN, Double.NaN,
+        FitData.NONE, "given", BootstrapSummary.none(BootstrapOptions.defaults()));
+  }
+
+  /**
+   * Returns the number of points fitted.
+   *
+   * @return {@code data().size()}, 0 for a given law
+   */
+  public int points() {
+    return data.size();
   }
 
   /**
@@ -166,7 +175,7 @@ public record LossVsCompute(double a, double b, double e, Interval aInterval, In
     ci.put("b", Arrays.asList(bInterval.low(), bInterval.high()));
     ci.put("e", Arrays.asList(eInterval.low(), eInterval.high()));
     m.put("ci", ci);
-    m.put("points", points);
+    m.put("points", points());
     m.put("solution", solution);
     return m;
   }

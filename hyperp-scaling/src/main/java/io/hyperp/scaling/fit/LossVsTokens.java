@@ -11,6 +11,9 @@ import java.util.Map;
  * one run replaces a sweep per D. No sign constraints are imposed; a negative A or gamma shows in the result.
  * Immutable and thread-safe.
  *
+ * <p>References: Zhou et al., How to Set the Learning Rate for Large-Scale Pre-training? (arXiv 2601.05049);
+ * SPEC section 7.
+ *
  * @param l0 the irreducible loss L0
  * @param a the coefficient A
  * @param gamma the decay exponent gamma
@@ -18,14 +21,11 @@ import java.util.Map;
  * @param aInterval interval of A
  * @param gammaInterval interval of gamma
  * @param r2 coefficient of determination of L
- * @param points number of points
+ * @param data the data fitted (predictor "tokens", losses)
  * @param bootstrap what the bootstrap did
- *
- * <p>References: Zhou et al., How to Set the Learning Rate for Large-Scale Pre-training? (arXiv 2601.05049);
- * SPEC section 7.
  */
 public record LossVsTokens(double l0, double a, double gamma, Interval l0Interval, Interval aInterval,
-    Interval gammaInterval, double r2, int points, BootstrapSummary bootstrap) {
+    Interval gammaInterval, double r2, FitData data, BootstrapSummary bootstrap) {
 
   /**
    * Fits the law.
@@ -42,7 +42,16 @@ public record LossVsTokens(double l0, double a, double gamma, Interval l0Interva
     Interval ei = f.exponentIntervals().get("x");
     Interval gi = ei.isKnown() ? new Interval(-ei.high(), -ei.low()) : Interval.UNKNOWN;
     return new LossVsTokens(f.offset(), f.coefficient(), -e, f.offsetInterval(), f.coefficientInterval(), gi,
-        f.r2(), f.points(), f.bootstrap());
+        f.r2(), FitData.of(java.util.List.of("tokens"), PowerLaw.columns(tokens), loss), f.bootstrap());
+  }
+
+  /**
+   * Returns the number of points fitted.
+   *
+   * @return {@code data().size()}
+   */
+  public int points() {
+    return data.size();
   }
 
   /**
@@ -71,7 +80,7 @@ public record LossVsTokens(double l0, double a, double gamma, Interval l0Interva
     ci.put("a", java.util.Arrays.asList(aInterval.low(), aInterval.high()));
     ci.put("gamma", java.util.Arrays.asList(gammaInterval.low(), gammaInterval.high()));
     m.put("ci", ci);
-    m.put("points", points);
+    m.put("points", points());
     return m;
   }
 }

@@ -10,12 +10,12 @@ import io.hyperp.scaling.internal.Checks;
  * relative change of the scaled parameters, or the cosine between residuals and the Jacobian's columns falls
  * below its tolerance.
  *
+ * <p>References: Moré, The Levenberg-Marquardt algorithm: implementation and theory (1978).
+ *
  * @param maxIterations iteration limit, &gt;= 1
  * @param costRelativeTolerance relative sum-of-squares tolerance, &gt;= 1e-15
  * @param parameterRelativeTolerance relative parameter tolerance, &gt;= 1e-15
  * @param orthoTolerance orthogonality tolerance, &gt;= 1e-15
- *
- * <p>References: Moré, The Levenberg-Marquardt algorithm: implementation and theory (1978).
  */
 public record NllsOptions(int maxIterations, double costRelativeTolerance, double parameterRelativeTolerance,
     double orthoTolerance) {
@@ -25,6 +25,10 @@ public record NllsOptions(int maxIterations, double costRelativeTolerance, doubl
   /**
    * Validates the settings.
    *
+   * @param maxIterations iteration limit, &gt;= 1
+   * @param costRelativeTolerance relative sum-of-squares tolerance, &gt;= 1e-15
+   * @param parameterRelativeTolerance relative parameter tolerance, &gt;= 1e-15
+   * @param orthoTolerance orthogonality tolerance, &gt;= 1e-15
    * @throws IllegalArgumentException for a non-positive iteration limit or a tolerance below
    *     {@link #MIN_TOLERANCE} (NaN included)
    */

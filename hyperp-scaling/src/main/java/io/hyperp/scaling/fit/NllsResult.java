@@ -7,6 +7,8 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe (lists are unmodifiable copies).
  *
+ * <p>References: Bates and Watts (1988), section 2.3.
+ *
  * @param parameters fitted parameters
  * @param standardErrors asymptotic standard errors \( s \sqrt{[(J^T J)^{-1}]_{jj}} \) with
  *     \( s^2 = RSS / (n - p) \); NaN when n = p or J is singular
@@ -14,12 +16,20 @@ import java.util.List;
  * @param degreesOfFreedom n - p
  * @param iterations Levenberg-Marquardt iterations used
  * @param evaluations model evaluations used
- *
- * <p>References: Bates and Watts (1988), section 2.3.
  */
 public record NllsResult(List<Double> parameters, List<Double> standardErrors, double rss, int degreesOfFreedom,
     int iterations, int evaluations) {
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param parameters fitted parameters
+   * @param standardErrors asymptotic standard errors \( s \sqrt{[(J^T J)^{-1}]_{jj}} \) with \( s^2 = RSS / (n -
+   *     p) \); NaN when n = p or J is singular
+   * @param rss residual sum of squares
+   * @param degreesOfFreedom n - p
+   * @param iterations Levenberg-Marquardt iterations used
+   * @param evaluations model evaluations used
+   */
   public NllsResult {
     parameters = List.copyOf(parameters);
     standardErrors = List.copyOf(standardErrors);

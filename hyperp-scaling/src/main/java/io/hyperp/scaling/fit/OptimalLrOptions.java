@@ -17,13 +17,13 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  *
+ * <p>References: Zhou et al., arXiv 2601.05049 (fitting paradigm), section on optimal learning rates; SPEC
+ * section 7.
+ *
  * @param bootstrap bootstrap settings for the interval of eta*
  * @param maxRelativeExcess wall threshold relative to the best loss, positive (may be +infinity)
  * @param divergenceLoss absolute loss ceiling (may be +infinity), not NaN
  * @param minPoints minimum number of distinct learning rates among the kept runs, at least 3
- *
- * <p>References: Zhou et al., arXiv 2601.05049 (fitting paradigm), section on optimal learning rates; SPEC
- * section 7.
  */
 public record OptimalLrOptions(BootstrapOptions bootstrap, double maxRelativeExcess, double divergenceLoss,
     int minPoints) {
@@ -33,6 +33,10 @@ public record OptimalLrOptions(BootstrapOptions bootstrap, double maxRelativeExc
   /**
    * Validates.
    *
+   * @param bootstrap bootstrap settings for the interval of eta*
+   * @param maxRelativeExcess wall threshold relative to the best loss, positive (may be +infinity)
+   * @param divergenceLoss absolute loss ceiling (may be +infinity), not NaN
+   * @param minPoints minimum number of distinct learning rates among the kept runs, at least 3
    * @throws IllegalArgumentException for a null bootstrap, a non-positive or NaN threshold, a NaN ceiling
    *     or fewer than 3 minimum points
    */

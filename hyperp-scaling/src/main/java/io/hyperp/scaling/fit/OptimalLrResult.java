@@ -12,6 +12,8 @@ import java.util.Map;
  * and {@link #message()} says why and how to widen the sweep; the basin is still reported when it could be
  * fitted (for diagnostics). Immutable and thread-safe.
  *
+ * <p>References: Zhou et al., arXiv 2601.05049; SPEC section 7.
+ *
  * @param status OK or the refusal reason
  * @param message empty when OK; otherwise a one-sentence refusal with a suggestion
  * @param etaStar the optimal learning rate exp(-b / 2a)
@@ -25,14 +27,28 @@ import java.util.Map;
  * @param used the kept points
  * @param excluded the excluded points with reasons
  * @param bootstrap what the bootstrap did
- *
- * <p>References: Zhou et al., arXiv 2601.05049; SPEC section 7.
  */
 public record OptimalLrResult(OptimalLrStatus status, String message, double etaStar, Interval interval,
     double lossMin, Interval lossMinInterval, QuadraticBasin basin, double r2, double lrMin, double lrMax,
     List<SweepPoint> used, List<Exclusion> excluded, BootstrapSummary bootstrap) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param status OK or the refusal reason
+   * @param message empty when OK; otherwise a one-sentence refusal with a suggestion
+   * @param etaStar the optimal learning rate exp(-b / 2a)
+   * @param interval percentile bootstrap interval of eta*
+   * @param lossMin fitted loss at eta*
+   * @param lossMinInterval percentile bootstrap interval of the fitted minimum loss
+   * @param basin the fitted quadratic in ln(lr)
+   * @param r2 coefficient of determination of the quadratic on the kept points
+   * @param lrMin smallest kept learning rate
+   * @param lrMax largest kept learning rate
+   * @param used the kept points
+   * @param excluded the excluded points with reasons
+   * @param bootstrap what the bootstrap did
+   */
   public OptimalLrResult {
     used = List.copyOf(used);
     excluded = List.copyOf(excluded);

@@ -116,7 +116,7 @@ public final class PowerLaw {
       exponentIntervals.put(names.get(j), intervals[j + 1]);
     }
     return new PowerLawFit(Math.exp(natural[0]), exponents, false, 0, intervals[0], exponentIntervals,
-        Interval.UNKNOWN, r2, rss, n, summary);
+        Interval.UNKNOWN, r2, rss, FitData.of(names, x, y), summary);
   }
 
   /** Converts centred coefficients to [ln c, e_1..e_k]. */

@@ -12,6 +12,8 @@ import java.util.Map;
  * <p>Immutable and thread-safe. Intervals are seeded bootstrap intervals ({@link Interval#UNKNOWN} when the
  * bootstrap was off or there were no residual degrees of freedom).
  *
+ * <p>References: SPEC section 7; Zhou et al., arXiv 2601.05049.
+ *
  * @param coefficient c
  * @param exponents predictor name to exponent, in predictor order
  * @param hasOffset whether an offset was fitted
@@ -21,19 +23,40 @@ import java.util.Map;
  * @param offsetInterval interval of the offset ({@link Interval#UNKNOWN} when not fitted)
  * @param r2 coefficient of determination: of ln y for the plain law (fitted on log-log), of y with an offset
  * @param rss residual sum of squares on the scale of {@code r2}
- * @param points number of points fitted
+ * @param data the data fitted (predictor names, rows and responses)
  * @param bootstrap what the bootstrap did
- *
- * <p>References: SPEC section 7; Zhou et al., arXiv 2601.05049.
  */
 public record PowerLawFit(double coefficient, Map<String, Double> exponents, boolean hasOffset, double offset,
     Interval coefficientInterval, Map<String, Interval> exponentIntervals, Interval offsetInterval, double r2,
-    double rss, int points, BootstrapSummary bootstrap) {
+    double rss, FitData data, BootstrapSummary bootstrap) {
 
-  /** Copies the maps (keeping their order). */
+  /**
+   * Copies the maps (keeping their order).
+   *
+   * @param coefficient c
+   * @param exponents predictor name to exponent, in predictor order
+   * @param hasOffset whether an offset was fitted
+   * @param offset the offset (0 when not fitted)
+   * @param coefficientInterval interval of c
+   * @param exponentIntervals predictor name to the interval of its exponent
+   * @param offsetInterval interval of the offset ({@link Interval#UNKNOWN} when not fitted)
+   * @param r2 coefficient of determination: of ln y for the plain law (fitted on log-log), of y with an offset
+   * @param rss residual sum of squares on the scale of {@code r2}
+   * @param data the data fitted (predictor names, rows and responses)
+   * @param bootstrap what the bootstrap did
+   */
   public PowerLawFit {
     exponents = Collections.unmodifiableMap(new LinkedHashMap<>(exponents));
     exponentIntervals = Collections.unmodifiableMap(new LinkedHashMap<>(exponentIntervals));
+  }
+
+  /**
+   * Returns the number of points fitted.
+   *
+   * @return {@code data().size()}
+   */
+  public int points() {
+    return data.size();
   }
 
   /**
@@ -104,7 +127,7 @@ public record PowerLawFit(double coefficient, Map<String, Double> exponents, boo
       ci.put("offset", pair(offsetInterval));
     }
     m.put("ci", ci);
-    m.put("points", points);
+    m.put("points", points());
     return m;
   }
 

@@ -85,7 +85,7 @@ public final class PowerLawWithOffset {
     }
     double rss = s.detailed().result().rss();
     return new PowerLawFit(natural[0], exponents, true, natural[k + 1], intervals[0], exponentIntervals,
-        intervals[k + 1], OptimalLr.rSquared(y, s.detailed().fitted()), rss, y.length, summary);
+        intervals[k + 1], OptimalLr.rSquared(y, s.detailed().fitted()), rss, FitData.of(names, x, y), summary);
   }
 
   /**
@@ -356,7 +356,8 @@ public final class PowerLawWithOffset {
           },
           idx -> {
             double[][] rows = Resampling.gatherRows(xs, idx);
-            if (!LinearLeastSquares.of(Resampling.gatherRows(logRows, idx)).isFullRank()) {
+            long distinctRows = Arrays.stream(rows).map(Arrays::toString).distinct().count();
+            if (distinctRows < p || !LinearLeastSquares.of(Resampling.gatherRows(logRows, idx)).isFullRank()) {
               return null;
             }
             Solution b = solveRows(rows, Resampling.gather(y, idx), s.params());

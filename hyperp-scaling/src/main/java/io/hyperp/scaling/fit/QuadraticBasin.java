@@ -6,11 +6,11 @@ package io.hyperp.scaling.fit;
  *
  * <p>Immutable and thread-safe. All coefficients are NaN for a basin that could not be fitted.
  *
+ * <p>References: Zhou et al., arXiv 2601.05049; SPEC section 7.
+ *
  * @param a curvature in ln(lr) (convex when positive)
  * @param b linear coefficient
  * @param c constant
- *
- * <p>References: Zhou et al., arXiv 2601.05049; SPEC section 7.
  */
 public record QuadraticBasin(double a, double b, double c) {
   /** The basin that could not be fitted. */

@@ -114,6 +114,20 @@ public final class Sweep {
     return List.copyOf(out);
   }
 
+  /**
+   * Returns the sweep as a list of point maps for {@link io.hyperp.scaling.io.Json} (see
+   * {@link SweepPoint#toMap()}).
+   *
+   * @return a new mutable list
+   */
+  public List<Object> toList() {
+    List<Object> out = new ArrayList<>(points.size());
+    for (SweepPoint p : points) {
+      out.add(p.toMap());
+    }
+    return out;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Sweep s && s.points.equals(points);

@@ -10,13 +10,18 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe.
  *
+ * <p>References: Ren et al., arXiv 2603.28743 (HyperP).
+ *
  * @param key label name to the shared value, in the order the grouping named them (copied)
  * @param points the points, in sweep order (copied)
- *
- * <p>References: Ren et al., arXiv 2603.28743 (HyperP).
  */
 public record SweepGroup(Map<String, String> key, List<SweepPoint> points) {
-  /** Copies. */
+  /**
+   * Copies.
+   *
+   * @param key label name to the shared value, in the order the grouping named them (copied)
+   * @param points the points, in sweep order (copied)
+   */
   public SweepGroup {
     key = Collections.unmodifiableMap(new LinkedHashMap<>(key));
     points = List.copyOf(points);

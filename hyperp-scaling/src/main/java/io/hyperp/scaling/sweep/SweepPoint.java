@@ -11,11 +11,11 @@ import java.util.Map;
  * <p>A loss of NaN or +infinity marks a diverged run; fitters exclude such points by their documented rules.
  * Labels keep their insertion order. Immutable and thread-safe.
  *
+ * <p>References: Ren et al., arXiv 2603.28743 (HyperP).
+ *
  * @param learningRate the base learning rate, finite and positive
  * @param loss the loss, finite, NaN or +infinity
  * @param labels label name to value, names non-blank, values non-null (copied)
- *
- * <p>References: Ren et al., arXiv 2603.28743 (HyperP).
  */
 public record SweepPoint(double learningRate, double loss, Map<String, String> labels) {
   /** Label for the model width (d_model). */
@@ -38,6 +38,9 @@ public record SweepPoint(double learningRate, double loss, Map<String, String> l
   /**
    * Validates and copies.
    *
+   * @param learningRate the base learning rate, finite and positive
+   * @param loss the loss, finite, NaN or +infinity
+   * @param labels label name to value, names non-blank, values non-null (copied)
    * @throws IllegalArgumentException if the learning rate is not finite and positive, the loss is -infinity,
    *     or a label name is blank or a label value null
    */
@@ -151,6 +154,20 @@ public record SweepPoint(double learningRate, double loss, Map<String, String> l
     } catch (NumberFormatException e) {
       throw Checks.iae("label '%s' ('%s') is not a number", name, v);
     }
+  }
+
+  /**
+   * Returns the point as an ordered map for {@link io.hyperp.scaling.io.Json}: {@code lr}, {@code loss} (null
+   * when diverged) and {@code labels}.
+   *
+   * @return a new mutable map
+   */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("lr", learningRate);
+    m.put("loss", loss);
+    m.put("labels", new LinkedHashMap<>(labels));
+    return m;
   }
 
   /**

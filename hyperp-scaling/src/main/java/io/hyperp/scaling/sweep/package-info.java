@@ -2,7 +2,8 @@
  * Learning-rate sweeps: {@link io.hyperp.scaling.sweep.SweepPoint} (one run: learning rate, final loss and
  * free-form labels such as width, depth, tokens, batch, params, experts, top_k, seed),
  * {@link io.hyperp.scaling.sweep.Sweep} (an immutable list of points with grouping by labels) and
- * {@link io.hyperp.scaling.sweep.SweepCsv} (CSV in and out).
+ * {@link io.hyperp.scaling.sweep.SweepCsv} (CSV in and out); {@code toMap()} / {@code toList()} give JSON-ready
+ * maps for {@link io.hyperp.scaling.io.Json}.
  *
  * <p>Rules: a learning rate is finite and positive; a loss is finite, or NaN / +infinity for a diverged run
  * (never -infinity); labels are strings, read as numbers on demand. Everything here is immutable and

@@ -10,13 +10,13 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe.
  *
+ * <p>References: Kalra and Barkeshli, arXiv 2605.21486; Ren et al., arXiv 2603.28743; SPEC section 7.
+ *
  * @param method the parameterization assessed
  * @param reference the reference parameterization
  * @param deltaE E_method - E_reference
  * @param atCompute compute at which the leverage is read
  * @param leverage the method's compute leverage over the reference at {@code atCompute}
- *
- * <p>References: Kalra and Barkeshli, arXiv 2605.21486; Ren et al., arXiv 2603.28743; SPEC section 7.
  */
 public record AsymptoticPenalty(String method, String reference, double deltaE, double atCompute,
     double leverage) {

@@ -12,15 +12,17 @@ import java.util.Objects;
  * <p>An axis absent from both scales contributes 1; an axis with exponent 0 contributes 1 whatever the
  * scales say; otherwise an axis given for only one scale is an error. Immutable and thread-safe.
  *
+ * <p>References: SPEC section 4; Ren et al., arXiv 2603.28743 (HyperP).
+ *
  * @param name the rule's name
  * @param exponents axis to exponent (finite; copied)
- *
- * <p>References: SPEC section 4; Ren et al., arXiv 2603.28743 (HyperP).
  */
 public record CustomExponentRule(String name, Map<Axis, Double> exponents) implements TransferRule {
   /**
    * Validates and copies.
    *
+   * @param name the rule's name
+   * @param exponents axis to exponent (finite; copied)
    * @throws IllegalArgumentException for a blank name or a non-finite exponent
    */
   public CustomExponentRule {

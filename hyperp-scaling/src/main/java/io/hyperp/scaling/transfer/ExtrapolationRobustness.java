@@ -12,14 +12,14 @@ import java.util.Map;
  * {@link #predictionInsideSweep()} is false: treat the excess loss as indicative only. Immutable and
  * thread-safe.
  *
+ * <p>References: Kalra and Barkeshli, arXiv 2605.21486; SPEC section 7.
+ *
  * @param etaPredicted the transferred or predicted learning rate
  * @param etaStar the held-out scale's fitted optimum
  * @param lnRatio ln(etaPredicted / etaStar)
  * @param excessLoss the excess loss, non-negative
  * @param predictionInsideSweep whether etaPredicted lies within the held-out sweep's learning rates
  * @param predictionInsideInterval whether etaPredicted lies within eta*'s bootstrap interval
- *
- * <p>References: Kalra and Barkeshli, arXiv 2605.21486; SPEC section 7.
  */
 public record ExtrapolationRobustness(double etaPredicted, double etaStar, double lnRatio, double excessLoss,
     boolean predictionInsideSweep, boolean predictionInsideInterval) {

@@ -11,17 +11,25 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe.
  *
+ * <p>References: Kalra and Barkeshli, Quantifying Hyperparameter Transfer (arXiv 2605.21486); SPEC section 7.
+ *
  * @param axes the law's predictors (empty: a constant law, i.e. the same eta at every scale)
  * @param lnErrors the leave-one-out errors, in point order
  * @param rmsLnError root mean square of the errors
  * @param maxAbsLnError largest absolute error
  * @param meanLnError mean error (bias)
- *
- * <p>References: Kalra and Barkeshli, Quantifying Hyperparameter Transfer (arXiv 2605.21486); SPEC section 7.
  */
 public record FitQuality(List<Axis> axes, List<Double> lnErrors, double rmsLnError, double maxAbsLnError,
     double meanLnError) {
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param axes the law's predictors (empty: a constant law, i.e. the same eta at every scale)
+   * @param lnErrors the leave-one-out errors, in point order
+   * @param rmsLnError root mean square of the errors
+   * @param maxAbsLnError largest absolute error
+   * @param meanLnError mean error (bias)
+   */
   public FitQuality {
     axes = List.copyOf(axes);
     lnErrors = List.copyOf(lnErrors);

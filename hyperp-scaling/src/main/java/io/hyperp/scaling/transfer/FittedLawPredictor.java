@@ -11,12 +11,16 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  *
- * @param law the law
- *
  * <p>References: Zhou et al., arXiv 2601.05049; SPEC section 7.
+ *
+ * @param law the law
  */
 public record FittedLawPredictor(FittingParadigmLaw law) implements LrPredictor {
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param law the law
+   */
   public FittedLawPredictor {
     Objects.requireNonNull(law, "law");
   }

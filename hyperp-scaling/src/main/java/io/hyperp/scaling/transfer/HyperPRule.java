@@ -12,10 +12,10 @@ import java.util.Map;
  * depth factor covers it); MoE granularity, top-k and sparsity have none either (SqrtGate makes the same eta
  * transfer). The result reports the depth, tokens and batch factors separately. Immutable and thread-safe.
  *
- * @param tokenExponent exponent of T / T0 (the reference's empirical -0.32)
- *
  * <p>References: Ren et al., Rethinking Language Model Scaling under Transferable Hypersphere Optimization
  * (arXiv 2603.28743); SPEC section 4.
+ *
+ * @param tokenExponent exponent of T / T0 (the reference's empirical -0.32)
  */
 public record HyperPRule(double tokenExponent) implements TransferRule {
   /** The reference token exponent. */
@@ -40,6 +40,7 @@ public record HyperPRule(double tokenExponent) implements TransferRule {
   /**
    * Validates.
    *
+   * @param tokenExponent exponent of T / T0 (the reference's empirical -0.32)
    * @throws IllegalArgumentException for a non-finite exponent
    */
   public HyperPRule {

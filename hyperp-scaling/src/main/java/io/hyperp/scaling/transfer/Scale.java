@@ -10,14 +10,15 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe.
  *
- * @param values axis to value, each finite and positive (copied)
- *
  * <p>References: Ren et al., arXiv 2603.28743 (HyperP).
+ *
+ * @param values axis to value, each finite and positive (copied)
  */
 public record Scale(Map<Axis, Double> values) {
   /**
    * Validates and copies.
    *
+   * @param values axis to value, each finite and positive (copied)
    * @throws IllegalArgumentException for a null or non-positive value
    */
   public Scale {

@@ -8,12 +8,16 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe when the counter is.
  *
- * @param counter N(L)
- *
  * <p>References: SPEC section 4 (worked example: T(24) = 194.67e9 from T0 = 10.4e9 at d0 = 8).
+ *
+ * @param counter N(L)
  */
 public record TokenBudget(ParameterCounter counter) {
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param counter N(L)
+   */
   public TokenBudget {
     Objects.requireNonNull(counter, "counter");
   }

@@ -8,11 +8,11 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe.
  *
+ * <p>References: Kalra and Barkeshli, arXiv 2605.21486; SPEC section 7.
+ *
  * @param fitQuality leave-one-out fit quality, or null
  * @param extrapolation extrapolation robustness at a held-out scale, or null
  * @param penalty asymptotic penalty against a reference parameterization, or null
- *
- * <p>References: Kalra and Barkeshli, arXiv 2605.21486; SPEC section 7.
  */
 public record TransferQualityReport(FitQuality fitQuality, ExtrapolationRobustness extrapolation,
     AsymptoticPenalty penalty) {

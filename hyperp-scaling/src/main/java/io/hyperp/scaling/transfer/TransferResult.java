@@ -10,18 +10,27 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe.
  *
+ * <p>References: Ren et al., arXiv 2603.28743 (HyperP); SPEC section 4.
+ *
  * @param rule the rule's name
  * @param baseLr the base learning rate
  * @param eta the learning rate at the target scale
  * @param factors axis to its multiplicative factor (every axis the rule scales, 1 for unchanged axes)
  * @param base the base scale
  * @param target the target scale (with any default filled in, e.g. the token budget)
- *
- * <p>References: Ren et al., arXiv 2603.28743 (HyperP); SPEC section 4.
  */
 public record TransferResult(String rule, double baseLr, double eta, Map<Axis, Double> factors, Scale base,
     Scale target) {
-  /** Copies the factors. */
+  /**
+   * Copies the factors.
+   *
+   * @param rule the rule's name
+   * @param baseLr the base learning rate
+   * @param eta the learning rate at the target scale
+   * @param factors axis to its multiplicative factor (every axis the rule scales, 1 for unchanged axes)
+   * @param base the base scale
+   * @param target the target scale (with any default filled in, e.g. the token budget)
+   */
   public TransferResult {
     EnumMap<Axis, Double> m = new EnumMap<>(Axis.class);
     m.putAll(factors);

@@ -10,7 +10,10 @@
  * ({@link io.hyperp.scaling.transfer.StepLaw}). Default token budgets at a fixed tokens-per-parameter ratio come
  * from {@link io.hyperp.scaling.transfer.TokenBudget} over a {@link io.hyperp.scaling.transfer.ParameterCounter}
  * (supplied by the caller, e.g. from hyperp-core's model shapes, so this module needs no tensor library).
- * {@link io.hyperp.scaling.transfer.TransferQuality} measures how well a rule or law transfers.
+ * {@link io.hyperp.scaling.transfer.TransferQuality} measures how well a rule or law transfers; for a study
+ * with one sweep per scale, {@code TransferQuality.acrossScales} gives the whole
+ * {@link io.hyperp.scaling.transfer.StudyReport} (optima per scale, spread in sweep steps, verdict, metrics) and
+ * records refused sweeps instead of throwing.
  *
  * <p>Rules: each rule reports the factor of every axis it scales separately; an axis present in neither scale
  * is held fixed (factor 1), an axis present in only one of them is an error. Everything here is immutable and

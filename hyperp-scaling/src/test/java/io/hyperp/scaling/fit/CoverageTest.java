@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Planted parameters are recovered within the reported 95% intervals at the nominal rate.
@@ -17,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * distribution (from the 0.05% to the 99.95% quantile), so a calibrated method fails a given check with
  * probability below 0.1%, while a method with 90% coverage (the plain percentile interval with 8 residual
  * degrees of freedom) or one that always covers fails it. With N = 200 the band is roughly 180 to 198; the data
- * and bootstrap seeds are fixed, so the outcome is reproducible.
+ * and bootstrap seeds are fixed, so the outcome is reproducible. The optimal-LR and log-log power-law fits are
+ * checked with both resampling methods (residual and case); the offset law, whose every resample is a
+ * nonlinear fit, with the default residual method.
  */
 class CoverageTest {
   private static final double NOMINAL = 0.95;
@@ -30,8 +34,9 @@ class CoverageTest {
         + "a calibrated 95%% interval gives %d to %d", what, covered, total, lo, hi));
   }
 
-  @Test
-  void optimalLr_plantedOptimum_coveredAtNominalRate() {
+  @ParameterizedTest
+  @EnumSource(BootstrapMethod.class)
+  void optimalLr_plantedOptimum_coveredAtNominalRate(BootstrapMethod method) {
     SplittableRandom rnd = new SplittableRandom(7);
     int total = 200;
     int covered = 0;
@@ -44,17 +49,18 @@ class CoverageTest {
         pts.add(SweepPoint.of(lr, 3.0 + 0.08 * d * d + 0.01 * rnd.nextGaussian()));
       }
       OptimalLrResult r = OptimalLr.fit(pts, OptimalLrOptions.defaults()
-          .withBootstrap(BootstrapOptions.defaults().withSeed(t)));
+          .withBootstrap(BootstrapOptions.defaults().withSeed(t).withMethod(method)));
       assertTrue(r.isOk(), r.message());
       if (r.interval().contains(Math.exp(lnStar))) {
         covered++;
       }
     }
-    assertNominal("eta*", covered, total);
+    assertNominal("eta* (" + method + ")", covered, total);
   }
 
-  @Test
-  void powerLaw_plantedCoefficientAndExponent_coveredAtNominalRate() {
+  @ParameterizedTest
+  @EnumSource(BootstrapMethod.class)
+  void powerLaw_plantedCoefficientAndExponent_coveredAtNominalRate(BootstrapMethod method) {
     SplittableRandom rnd = new SplittableRandom(11);
     int total = 200;
     int coveredB = 0;
@@ -66,12 +72,12 @@ class CoverageTest {
         x[i] = 1e9 * Math.pow(10, i * 0.4);
         y[i] = 30 * Math.pow(x[i], -0.32) * Math.exp(0.05 * rnd.nextGaussian());
       }
-      PowerLawFit f = PowerLaw.fit(x, y, BootstrapOptions.defaults().withSeed(t));
+      PowerLawFit f = PowerLaw.fit(x, y, BootstrapOptions.defaults().withSeed(t).withMethod(method));
       coveredB += f.exponentIntervals().get("x").contains(-0.32) ? 1 : 0;
       coveredA += f.coefficientInterval().contains(30) ? 1 : 0;
     }
-    assertNominal("exponent", coveredB, total);
-    assertNominal("coefficient", coveredA, total);
+    assertNominal("exponent (" + method + ")", coveredB, total);
+    assertNominal("coefficient (" + method + ")", coveredA, total);
   }
 
   @Test

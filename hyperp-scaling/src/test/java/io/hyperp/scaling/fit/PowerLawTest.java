@@ -29,6 +29,9 @@ class PowerLawTest {
     assertFalse(f.hasOffset());
     assertEquals(eta[2], f.predict(1e10), eta[2] * 1e-12);
     assertEquals(5, f.points());
+    assertEquals(List.of("x"), f.data().names());
+    assertEquals(3e9, f.data().x().get(1).get(0), 0.0, "the fit reports the data it used");
+    assertEquals(eta[4], f.data().y().get(4), 0.0);
   }
 
   @Test

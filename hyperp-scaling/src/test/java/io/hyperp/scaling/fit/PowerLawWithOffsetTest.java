@@ -68,6 +68,23 @@ class PowerLawWithOffsetTest {
   }
 
   @Test
+  void fit_caseBootstrap_intervalsAroundEstimates() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(21);
+    double[] x = new double[12];
+    double[] y = new double[12];
+    for (int i = 0; i < 12; i++) {
+      x[i] = 1e8 * Math.pow(10, i * 0.3);
+      y[i] = 2.0 + 50 * Math.pow(x[i], -0.3) + 0.005 * rnd.nextGaussian();
+    }
+    PowerLawFit f = PowerLawWithOffset.fit(x, y, BootstrapOptions.defaults().withResamples(300)
+        .withMethod(BootstrapMethod.CASES));
+    assertTrue(f.offsetInterval().contains(f.offset()), f.toString());
+    assertTrue(f.exponentIntervals().get("x").contains(f.exponent("x")), f.toString());
+    // Resamples with fewer than 3 distinct abscissae are refused, not fitted: with 12 points that is rare.
+    assertTrue(f.bootstrap().failures() < 30, f.toString());
+  }
+
+  @Test
   void fit_tooFewPoints_throwsIae() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PowerLawWithOffset.fit(new double[] {1, 2}, new double[] {3, 2}, NONE));

@@ -47,6 +47,17 @@ class SweepTest {
   }
 
   @Test
+  void toList_json_hasPointsWithLabels() throws Exception {
+    Sweep s = Sweep.of(List.of(p(0.1, "64", "2"), SweepPoint.of(0.2, Double.NaN)));
+    com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(io.hyperp.scaling.io.Json.write(s.toList()));
+    assertEquals(2, n.size());
+    assertEquals(0.1, n.get(0).get("lr").asDouble(), 0.0);
+    assertEquals("64", n.get(0).get("labels").get("width").asText());
+    assertTrue(n.get(1).get("loss").isNull(), "a diverged loss is written as null");
+  }
+
+  @Test
   void format_integralAndFractional() {
     assertEquals("8", SweepPoint.format(8.0));
     assertEquals("0.5", SweepPoint.format(0.5));

@@ -1,0 +1,20 @@
+package io.hyperp.scaling.transfer;
+
+/**
+ * Whether the optimal learning rate stayed put across the scales of a study, measured in sweep steps (the
+ * ratio between neighbouring swept learning rates): the practical test of a transfer claim such as "tune at the
+ * smallest width, and the same learning rate stays optimal as the width grows".
+ *
+ * <p>References: Ren et al., arXiv 2603.28743 (HyperP); SPEC sections 4 and 7.
+ */
+public enum TransferVerdict {
+  /** Every scale's optimum was accepted and all of them lie within one sweep step of each other. */
+  WITHIN_ONE_STEP,
+  /** The accepted optima already spread over more than one sweep step. */
+  BEYOND_ONE_STEP,
+  /**
+   * The data cannot decide: fewer than two accepted optima, no sweep step could be read, or a scale was refused
+   * while the accepted ones lie within one step.
+   */
+  UNDETERMINED
+}
