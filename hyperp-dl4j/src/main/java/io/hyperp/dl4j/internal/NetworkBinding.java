@@ -227,7 +227,7 @@ public final class NetworkBinding {
             for (Map.Entry<String, INDArray> e : byParam.get(f.key())) {
                 INDArray buf = e.getValue();
                 long len = buf.length();
-                INDArray flat = buf.reshape('c', len);
+                INDArray flat = buf.reshape('c', new long[] {len});
                 checkArgument(sameMemory(flat, buf), "%s: optimizer buffer '%s' is not contiguous", f.key(), e.getKey());
                 if (off + len > f.segment().length()) {
                     throw new IllegalStateException(String.format(Locale.ROOT,
@@ -284,8 +284,8 @@ public final class NetworkBinding {
             return new Found(key, cfg, specFor(key, shape, role), p, g, segment);
         }
         long n = p.length();
-        INDArray pv = p.reshape(p.ordering(), n);
-        INDArray gv = g.reshape(p.ordering(), n);
+        INDArray pv = p.reshape(p.ordering(), new long[] {n});
+        INDArray gv = g.reshape(p.ordering(), new long[] {n});
         checkArgument(sameMemory(pv, p) && sameMemory(gv, g), "%s: the parameter cannot be flattened without a copy", key);
         return new Found(key, cfg, specFor(key, shape, role), pv, gv, segment);
     }
