@@ -1,69 +1,127 @@
 package io.hyperp.moe;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
-import java.util.Objects;
+import io.hyperp.core.shape.MoeShape;
+import java.util.Locale;
 
 /**
- * Configuration of a token-choice top-k router (SPEC section 5).
+ * How tokens are routed to experts (SPEC section 5).
  *
- * @param layerName    the layer's name, used in every error message
- * @param experts      the number of routed experts E
- * @param topK         experts per token k, counting the shared expert if there is one
- * @param sharedExpert whether one always-on shared expert takes one of the k slots (then k' = k - 1
- *                     routed experts per token)
- * @param sqrtGate     whether routed outputs are weighted by sqrt(g) (SqrtGate) instead of g
- * @param sharedWeight p of the SqrtGate mix {@code sqrt(1-p) routed + sqrt(p) shared}, in (0, 1)
+ * <p>{@code topK} counts every expert a token activates. Without a shared expert, a token is routed
+ * to {@code k' = topK} of the {@code experts} routed experts. With a shared expert, one of the
+ * {@code topK} slots is the always-on shared expert and a token is routed to {@code k' = topK - 1}
+ * routed experts; so a shared expert needs {@code topK >= 2}.
+ *
+ * <p>Gates are the softmax over the selected logits only, \(g_j = \mathrm{softmax}(l_{e_1},\dots,
+ * l_{e_{k'}})_j\), so \(\sum_j g_j = 1\). The routed output is
+ * \[ y_{\mathrm{routed}} = \sum_j c_j\, E_{e_j}(x), \qquad c_j = \begin{cases} \sqrt{g_j} &
+ * \text{SqrtGate} \\ g_j & \text{otherwise,} \end{cases} \]
+ * and with a shared expert \(y = \sqrt{1-p}\, y_{\mathrm{routed}} + \sqrt{p}\, E_{\mathrm{shared}}(x)\)
+ * under SqrtGate, \(y = y_{\mathrm{routed}} + E_{\mathrm{shared}}(x)\) without it.
+ *
+ * <p>Immutable; validated on construction.
+ *
+ * <p>References: Ren et al., <i>Rethinking Language Model Scaling under Transferable Hypersphere
+ * Optimization</i> (arXiv 2603.28743), SqrtGate; Fedus et al., <i>Switch Transformer</i>; DeepSeek-V3
+ * report (shared experts).
+ *
+ * @param experts      the number of routed experts {@code E}, >= 1
+ * @param topK         the number of experts each token activates, counting a shared expert, >= 1
+ * @param sharedExpert whether one always-on shared expert takes one of the {@code topK} slots
+ * @param sqrtGate     whether routed outputs are weighted by {@code sqrt(g)} instead of {@code g}
+ * @param sharedWeight the mixing weight {@code p} of the shared expert under SqrtGate, in (0, 1);
+ *                     unused without a shared expert or without SqrtGate
  */
-public record RouterConfig(String layerName, int experts, int topK, boolean sharedExpert, boolean sqrtGate,
-                           double sharedWeight) {
+public record RouterConfig(int experts, int topK, boolean sharedExpert, boolean sqrtGate, double sharedWeight) {
 
-    /** Validates the fields: 1 <= k' <= E, a shared expert needs k >= 2. */
+    /** The default shared-expert mixing weight {@code p}. */
+    public static final double DEFAULT_SHARED_WEIGHT = 0.5;
+
+    /** Validates the fields; see the class documentation. */
     public RouterConfig {
-        Objects.requireNonNull(layerName, "layerName");
-        checkArgument(experts >= 1, "%s: experts (%s) must be >= 1", layerName, experts);
-        checkArgument(topK >= 1, "%s: topK (%s) must be >= 1", layerName, topK);
-        checkArgument(!sharedExpert || topK >= 2,
-                "%s: a shared expert takes one of the topK slots, so it needs topK >= 2, found %s", layerName, topK);
-        int routed = topK - (sharedExpert ? 1 : 0);
-        checkArgument(routed <= experts, "%s: %s routed experts per token (topK %s%s) exceed the %s experts",
-                layerName, routed, topK, sharedExpert ? " with a shared expert" : "", experts);
-        checkArgument(sharedWeight > 0 && sharedWeight < 1, "%s: sharedWeight (%s) must be in (0, 1)", layerName,
-                sharedWeight);
+        if (experts < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "experts (%d) must be >= 1", experts));
+        }
+        if (topK < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "topK (%d) must be >= 1", topK));
+        }
+        if (sharedExpert && topK < 2) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "topK (%d) must be >= 2 with a shared expert: the shared expert takes one of the topK slots and"
+                            + " at least one routed expert must remain", topK));
+        }
+        int routed = sharedExpert ? topK - 1 : topK;
+        if (routed > experts) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "topK (%d) routes %d experts per token but there are only %d routed experts%s", topK, routed,
+                    experts, sharedExpert ? " (one of the topK slots is the shared expert)" : ""));
+        }
+        if (!(sharedWeight > 0 && sharedWeight < 1)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "sharedWeight (%s) must be in (0, 1)", sharedWeight));
+        }
     }
 
-    /** HyperP's router: SqrtGate on, no shared expert, p = 0.5. */
-    public static RouterConfig of(String layerName, int experts, int topK) {
-        return new RouterConfig(layerName, experts, topK, false, true, 0.5);
+    /** 8 routed experts, top-2, no shared expert, SqrtGate, {@code p = 0.5}. */
+    public static RouterConfig defaults() {
+        return new RouterConfig(8, 2, false, true, DEFAULT_SHARED_WEIGHT);
     }
 
-    /** The number of routed experts per token k'. */
-    public int routedTopK() {
-        return topK - (sharedExpert ? 1 : 0);
+    /**
+     * The router of a model's MoE settings: {@code shape.routedExperts()} routed experts,
+     * {@code shape.topK()} experts per token (one of them shared if {@code shape.sharedExpert()}),
+     * SqrtGate on, {@code p = 0.5}.
+     */
+    public static RouterConfig of(MoeShape shape) {
+        java.util.Objects.requireNonNull(shape, "shape");
+        return new RouterConfig(shape.routedExperts(), shape.topK(), shape.sharedExpert(), true, DEFAULT_SHARED_WEIGHT);
     }
 
-    /** A copy with SqrtGate on or off. */
-    public RouterConfig withSqrtGate(boolean v) {
-        return new RouterConfig(layerName, experts, topK, sharedExpert, v, sharedWeight);
+    /** A copy with {@code experts} routed experts. */
+    public RouterConfig withExperts(int v) {
+        return new RouterConfig(v, topK, sharedExpert, sqrtGate, sharedWeight);
+    }
+
+    /** A copy with {@code topK} active experts per token. */
+    public RouterConfig withTopK(int v) {
+        return new RouterConfig(experts, v, sharedExpert, sqrtGate, sharedWeight);
     }
 
     /** A copy with or without a shared expert. */
     public RouterConfig withSharedExpert(boolean v) {
-        return new RouterConfig(layerName, experts, topK, v, sqrtGate, sharedWeight);
+        return new RouterConfig(experts, topK, v, sqrtGate, sharedWeight);
     }
 
-    /** A copy with another shared weight p. */
+    /** A copy with or without SqrtGate. */
+    public RouterConfig withSqrtGate(boolean v) {
+        return new RouterConfig(experts, topK, sharedExpert, v, sharedWeight);
+    }
+
+    /** A copy with shared-expert mixing weight {@code p}. */
     public RouterConfig withSharedWeight(double v) {
-        return new RouterConfig(layerName, experts, topK, sharedExpert, sqrtGate, v);
+        return new RouterConfig(experts, topK, sharedExpert, sqrtGate, v);
     }
 
-    /** The factor on the routed sum: sqrt(1 - p) with a shared expert under SqrtGate, else 1. */
+    /** {@code k'}: the number of routed experts each token is sent to. */
+    public int routedTopK() {
+        return sharedExpert ? topK - 1 : topK;
+    }
+
+    /**
+     * The factor applied to the routed sum: {@code sqrt(1 - p)} with a shared expert under SqrtGate,
+     * 1 otherwise.
+     */
     public double routedScale() {
         return sharedExpert && sqrtGate ? Math.sqrt(1 - sharedWeight) : 1.0;
     }
 
-    /** The factor on the shared expert's output: sqrt(p) under SqrtGate, else 1 (plain addition). */
+    /**
+     * The factor applied to the shared expert's output: {@code sqrt(p)} under SqrtGate, 1 without it,
+     * 0 without a shared expert.
+     */
     public double sharedScale() {
+        if (!sharedExpert) {
+            return 0.0;
+        }
         return sqrtGate ? Math.sqrt(sharedWeight) : 1.0;
     }
 }

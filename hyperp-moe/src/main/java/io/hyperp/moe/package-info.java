@@ -1,15 +1,20 @@
 /**
- * Mixture-of-experts routing for HyperP (SPEC 5): {@link io.hyperp.moe.Router} (top-k with lowest-index
- * ties, softmax over the selected logits, SqrtGate, shared-expert mix), {@link io.hyperp.moe.Dispatcher}
- * (dropless dispatch and combine as ND4J gather / segment-sum ops), {@link io.hyperp.moe.BalanceLosses}
- * (Switch, z-loss, entropy) and {@link io.hyperp.moe.LossFreeBalancer}, {@link io.hyperp.moe.MoeMetrics}
- * (loads, MaxVio, router Z, output RMS) and the layer {@link io.hyperp.moe.MoeFeedForward} with an
- * explicit forward and backward pass.
+ * Mixture-of-experts routing for HyperP: top-k token-choice routing with SqrtGate and shared experts,
+ * load-balancing losses and loss-free balancing, balance metrics, and an MoE feed-forward layer.
  *
- * <p>Package rules: routers, dispatchers and layers own preallocated buffers for a fixed token count;
- * accessors return those live buffers, overwritten by the next call. Gradient methods accumulate into
- * or overwrite the arrays their documentation names. Batch statistics go through
- * {@link io.hyperp.core.sphere.NormReduction} so distributed callers can supply an all-reduce.
- * Nothing here is thread-safe.
+ * <p>Entry points: {@link io.hyperp.moe.RouterConfig} (what to route and how),
+ * {@link io.hyperp.moe.routing} (router and dispatch plan), {@link io.hyperp.moe.balance} (auxiliary
+ * losses, loss-free balancing), {@link io.hyperp.moe.metrics} (MaxVio, router Z, routed RMS),
+ * {@link io.hyperp.moe.layer} (the SwiGLU MoE layer with explicit forward and backward) and
+ * {@link io.hyperp.moe.samediff} (the same layer built into a SameDiff graph).
+ *
+ * <p>Package-wide rules: configs are immutable records validated on construction; bad arguments
+ * raise {@link java.lang.IllegalArgumentException} naming the layer and the argument, before anything
+ * is modified. Per-(token, slot) arrays are slot-major {@code [k', T]}. Hot paths are ND4J ops into
+ * buffers allocated at creation, with no Java loop over tokens. Instances holding buffers are not
+ * thread-safe.
+ *
+ * <p>References: Ren et al., <i>Rethinking Language Model Scaling under Transferable Hypersphere
+ * Optimization</i> (arXiv 2603.28743).
  */
 package io.hyperp.moe;
