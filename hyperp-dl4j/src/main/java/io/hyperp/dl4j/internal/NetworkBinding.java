@@ -11,7 +11,6 @@ import io.hyperp.optim.NonFinitePolicy;
 import io.hyperp.optim.OptimizerOptions;
 import io.hyperp.optim.Optimizers;
 import io.hyperp.optim.ParamSet;
-import io.hyperp.optim.StepContext;
 import io.hyperp.optim.Transform;
 import io.hyperp.optim.TransformState;
 import io.hyperp.optim.schedule.LrSchedule;
@@ -267,6 +266,7 @@ public final class NetworkBinding {
             binding.storeState(0, 0);
         } else {
             binding.checkHeaders();
+            syncCounts(state, binding.stepCount());
         }
         for (int i = 0; i < updaters.size(); i++) {
             updaters.get(i).bind(binding, i == 0, blockGradients.get(i));
@@ -350,8 +350,10 @@ public final class NetworkBinding {
                         "learning rate (%s) at step %d must be finite and >= 0", lr, step));
             }
             for (int i = 0; i < grads.size(); i++) {
-                Nd4j.getExecutioner().exec(new SquaredNorm(grads.get(i).array(), scalars[i]));
-                if (!Double.isFinite(scalars[i].getDouble(0))) {
+                INDArray g = grads.get(i).array();
+                Nd4j.getExecutioner().exec(new SquaredNorm(g, scalars[i]));
+                // A finite sum needs no second look; an infinite one may be float overflow of finite entries.
+                if (!Double.isFinite(scalars[i].getDouble(0)) && (g.isNaN().any() || g.isInfinite().any())) {
                     if (policy == NonFinitePolicy.SKIP) {
                         storeCounters(step, skipped + 1);
                         return;
@@ -364,7 +366,8 @@ public final class NetworkBinding {
             for (int i = 0; i < grads.size(); i++) {
                 updates.get(i).array().assign(grads.get(i).array());
             }
-            transform.update(updates, state, params, new StepContext(step, lr));
+            syncCounts(state, step);
+            transform.update(updates, state, params, lr);
             storeState(step + 1, skipped);
         }
     }
@@ -396,6 +399,28 @@ public final class NetworkBinding {
                         "%s: the updater state records step %d, %s records step %d; the state is inconsistent",
                         params.get(i).name(), readCount(headers[i], 1), params.get(0).name(), step));
             }
+        }
+    }
+
+    /**
+     * Brings the update count of every state of the tree to {@code step}: hyperp-optim's transforms
+     * count their updates (Adam's bias correction reads the count), and every state of a tree
+     * records each update once, so after {@code step} updates every count is {@code step}.
+     *
+     * @throws IllegalStateException if a count is already beyond {@code step} (the updater view was
+     *                               replaced by an older state while bound)
+     */
+    private static void syncCounts(TransformState s, long step) {
+        if (s.count() > step) {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                    "the updater state records step %d but the optimizer has applied %d; call HyperpDl4j.bind(net) "
+                            + "after replacing a network's updater state", step, s.count()));
+        }
+        while (s.count() < step) {
+            s.recordUpdate();
+        }
+        for (TransformState c : s.children()) {
+            syncCounts(c, step);
         }
     }
 
