@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A small byte-level decoder-only transformer written directly in ND4J ops, with a hand-written
@@ -193,8 +194,7 @@ public final class TinyGpt {
 
         /** The first {@code rows} entries of {@link #onesRows} as a {@code [1, rows]} row. */
         INDArray onesRow(long rows) {
-            return onesRows.reshape(onesRows.length()).get(
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, rows)).reshape(1, rows);
+            return onesRows.reshape(onesRows.length()).get(NDArrayIndex.interval(0, rows)).reshape(1, rows);
         }
     }
 
