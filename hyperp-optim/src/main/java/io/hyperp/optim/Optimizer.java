@@ -1,7 +1,6 @@
 package io.hyperp.optim;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
+import io.hyperp.core.param.ParamSpec;
 import io.hyperp.optim.schedule.LrSchedule;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,16 +13,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A ready-to-use optimizer: a {@link Transform}, its state, a learning-rate schedule, the step count
- * and a preallocated copy of the gradients that the transform turns into the update.
+ * A ready-to-use optimizer: a {@link Transform}, its {@link TransformState}, a learning-rate
+ * schedule, and a preallocated update buffer per parameter.
  *
- * <p>{@link #step} checks the gradients' names, shapes and finiteness before anything is written,
- * copies them into the update buffers (the caller's gradients are never modified), runs the
- * transform with the scheduled learning rate, and advances the step. A non-finite gradient either
- * throws {@link IllegalStateException} (default) or skips the step and counts it; in both cases
- * parameters and state are unchanged.
+ * <p>{@link #step} does, in this order: check the names, shapes and dtypes of gradients and
+ * parameters; evaluate the schedule at the step count (the root state's {@link TransformState#count()});
+ * check every gradient for NaN and infinities (one sum-of-squares reduction per tensor into a
+ * preallocated scalar); run {@link Transform#checkUpdate}; and only then copy the gradients into the
+ * update buffers (the caller's gradients are never modified) and run {@link Transform#update}, which
+ * moves the parameters in place and advances the count.
  *
- * <p>Mutable and not thread-safe. After the first step, a step allocates no arrays.
+ * <p><b>Non-finite gradients</b>: under {@link NonFinitePolicy#THROW} (default) an
+ * {@link IllegalStateException} names the first such parameter and the step; under
+ * {@link NonFinitePolicy#SKIP} the step is skipped and counted in {@link #skippedSteps()}. Either
+ * way parameters, state and step count are unchanged.
+ *
+ * <p>Mutable and not thread-safe. After the first step, a step allocates no ND4J arrays.
  *
  * <p>References: Ren et al., arXiv 2603.28743.
  */
@@ -36,7 +41,6 @@ public final class Optimizer {
     private final TransformState state;
     private final ParamSet updates;
     private final INDArray[] scalars;
-    private long step;
     private long skippedSteps;
 
     private Optimizer(Transform transform, LrSchedule schedule, NonFinitePolicy policy, ParamSet params) {
@@ -54,8 +58,14 @@ public final class Optimizer {
     }
 
     /**
-     * Builds the state of {@code transform} for {@code params} (which must already hold their initial
-     * values: sphere radii are measured here).
+     * An optimizer running {@code transform} on {@code params}, whose state is built now (so the
+     * parameters must already hold their initial values: sphere radii are measured here).
+     *
+     * @param transform       the update rule
+     * @param schedule        the learning rate per step
+     * @param params          the parameters (the names, specs and dtypes every step must pass)
+     * @param nonFinitePolicy what to do with non-finite gradients
+     * @throws IllegalArgumentException if the transform refuses a parameter (the message names it)
      */
     public static Optimizer create(Transform transform, LrSchedule schedule, ParamSet params,
                                    NonFinitePolicy nonFinitePolicy) {
@@ -67,23 +77,31 @@ public final class Optimizer {
     }
 
     /**
-     * One optimizer step.
+     * One optimizer step; see the class documentation for the order of checks and updates.
      *
-     * @param grads  the gradients, with the names and shapes of the parameters; read only
+     * @param grads  the gradients, with the names, shapes and dtypes of the parameters; read only
      * @param params the parameters; updated in place
-     * @return {@code true} if the step was applied, {@code false} if it was skipped for non-finite gradients
-     * @throws IllegalArgumentException if names, shapes or dtypes do not match the parameters of {@link #create}
-     * @throws IllegalStateException    for non-finite gradients under {@link NonFinitePolicy#THROW}
+     * @return {@code true} if the step was applied, {@code false} if it was skipped for non-finite
+     *         gradients under {@link NonFinitePolicy#SKIP}
+     * @throws IllegalArgumentException if names, shapes or dtypes do not match the parameters given
+     *                                  to {@link #create}, or the schedule gives a bad learning rate;
+     *                                  nothing is modified
+     * @throws IllegalStateException    for non-finite gradients under {@link NonFinitePolicy#THROW};
+     *                                  nothing is modified
      */
     public boolean step(ParamSet grads, ParamSet params) {
         template.checkCompatible("params", params);
         template.checkCompatible("grads", grads);
+        long step = state.count();
         double lr = schedule.lr(step);
-        checkArgument(lr >= 0 && Double.isFinite(lr), "learning rate (%s) at step %s must be finite and >= 0", (Object) lr,
-                (Object) step);
+        if (!(lr >= 0 && Double.isFinite(lr))) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "learning rate (%s) of step %d from %s must be finite and >= 0", lr, step, schedule));
+        }
         for (int i = 0; i < grads.size(); i++) {
             double s = Reductions.sumOfSquares(grads.get(i).array(), scalars[i]);
-            if (!Double.isFinite(s) && hasNonFinite(grads.get(i).array())) {
+            // A finite sum needs no second look; an infinite one may be float overflow of finite entries.
+            if (!Double.isFinite(s) && Reductions.hasNonFinite(grads.get(i).array())) {
                 if (nonFinitePolicy == NonFinitePolicy.SKIP) {
                     skippedSteps++;
                     return false;
@@ -93,31 +111,27 @@ public final class Optimizer {
                         grads.get(i).name(), step));
             }
         }
+        transform.checkUpdate(updates, state, params, lr);
         for (int i = 0; i < grads.size(); i++) {
             updates.get(i).array().assign(grads.get(i).array());
         }
-        transform.update(updates, state, params, new StepContext(step, lr));
-        step++;
+        transform.update(updates, state, params, lr);
         return true;
     }
 
-    private static boolean hasNonFinite(INDArray x) {
-        return x.isNaN().any() || x.isInfinite().any();
-    }
-
-    /** The number of applied steps (the schedule position). */
+    /** The number of applied steps: the root state's count and the schedule's position. */
     public long stepCount() {
-        return step;
+        return state.count();
     }
 
-    /** The number of steps skipped for non-finite gradients. */
+    /** The number of steps skipped for non-finite gradients under {@link NonFinitePolicy#SKIP}. */
     public long skippedSteps() {
         return skippedSteps;
     }
 
-    /** The learning rate the next step will use. */
+    /** The learning rate the next step will use: {@code schedule().lr(stepCount())}. */
     public double currentLearningRate() {
-        return schedule.lr(step);
+        return schedule.lr(state.count());
     }
 
     /** The transform. */
@@ -130,13 +144,18 @@ public final class Optimizer {
         return schedule;
     }
 
-    /** The live state (inspect, do not replace). */
+    /** The non-finite gradient policy. */
+    public NonFinitePolicy nonFinitePolicy() {
+        return nonFinitePolicy;
+    }
+
+    /** The live state (inspect it; modifying its arrays changes the optimizer). */
     public TransformState state() {
         return state;
     }
 
-    /** The parameter specs this optimizer was built for. */
-    public List<io.hyperp.core.param.ParamSpec> specs() {
+    /** The parameter specs this optimizer was built for, in order. */
+    public List<ParamSpec> specs() {
         return template.specs();
     }
 
@@ -147,10 +166,19 @@ public final class Optimizer {
         return out;
     }
 
-    /** A description of the transform and the parameters, stored in checkpoints to match them. */
+    /** Every state of the tree under its path ({@code ""} for the root, {@code "0/"} for its first child...). */
+    Map<String, TransformState> states() {
+        Map<String, TransformState> out = new LinkedHashMap<>();
+        state.collectStates("", out);
+        return out;
+    }
+
+    /**
+     * A description of the transform and of the parameters (spec and dtype of each), stored in
+     * checkpoints to refuse a file written by a different optimizer.
+     */
     public String fingerprint() {
-        StringBuilder sb = new StringBuilder(transform.fingerprint()).append(" | ").append(state.fingerprint())
-                .append(" | ");
+        StringBuilder sb = new StringBuilder(transform.fingerprint()).append(" | ");
         for (ParamSet.Entry e : template.entries()) {
             sb.append(e.spec()).append(' ').append(e.array().dataType()).append("; ");
         }
@@ -158,27 +186,41 @@ public final class Optimizer {
     }
 
     /**
-     * Saves the whole state (buffers, step, skipped steps, schedule position) atomically to {@code file}.
+     * Saves the whole optimizer state (every buffer, every state's count, the skipped-step count and
+     * the schedule) to {@code file}, atomically: the bytes go to a temporary file in the same
+     * directory, are forced to the device, and the temporary file is renamed over {@code file}. See
+     * {@link Checkpoints} for the format.
      *
-     * @throws IOException if the file cannot be written (the previous file, if any, is left intact)
+     * @throws IOException if the file cannot be written; a previous file of that name is left intact
      */
     public void save(Path file) throws IOException {
         Checkpoints.save(this, file);
     }
 
     /**
-     * Restores the state saved by {@link #save}. Everything is read and validated before anything
-     * changes: a truncated, corrupted or mismatched file throws {@link IllegalArgumentException} and
-     * leaves this optimizer as it was.
+     * Restores a state saved by {@link #save}. The file is checked whole (magic, version, CRC-32,
+     * optimizer fingerprint, schedule, every buffer's name, dtype and shape, finiteness) and read into
+     * temporaries before anything changes: a truncated, corrupted or mismatched file throws
+     * {@link IllegalArgumentException} and leaves this optimizer as it was.
      *
      * @throws IOException if the file cannot be read
      */
     public void restore(Path file) throws IOException {
-        Checkpoints.restore(this, file);
+        Checkpoints.restore(this, file, false);
     }
 
-    void setCounters(long step, long skipped) {
-        this.step = step;
+    /**
+     * As {@link #restore(Path)}, but accepts a checkpoint written under a different learning-rate
+     * schedule: the step count is restored and this optimizer's own schedule continues from it (for
+     * example to branch a decay phase off a warmup-stable-decay run at several budgets).
+     *
+     * @throws IOException if the file cannot be read
+     */
+    public void restoreWithNewSchedule(Path file) throws IOException {
+        Checkpoints.restore(this, file, true);
+    }
+
+    void restoreSkippedSteps(long skipped) {
         this.skippedSteps = skipped;
     }
 }

@@ -19,9 +19,14 @@ final class Reductions {
         return out;
     }
 
-    /** The sum of squares of {@code x}, computed into {@code scalar}. */
+    /** The sum of squares of {@code x}, computed into {@code scalar} (overwritten). */
     static double sumOfSquares(INDArray x, INDArray scalar) {
         Nd4j.getExecutioner().exec(new SquaredNorm(x, scalar));
         return scalar.getDouble(0);
+    }
+
+    /** Whether {@code x} holds a NaN or an infinity. Allocates; for the rare path after a non-finite sum. */
+    static boolean hasNonFinite(INDArray x) {
+        return x.isNaN().any() || x.isInfinite().any();
     }
 }

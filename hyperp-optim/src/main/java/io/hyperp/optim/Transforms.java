@@ -10,7 +10,6 @@ import io.hyperp.core.param.ParamSpec;
 import io.hyperp.core.sphere.NormReduction;
 import io.hyperp.core.sphere.Sphere;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,33 +19,49 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.same.AMax;
 import org.nd4j.linalg.factory.Nd4j;
-
 
 /**
  * Factories of the optimizer stages and their composition.
  *
- * <p>Direction stages ({@link #muon}, {@link #adam}, {@link #scaleByShapeFactor},
- * {@link #clipByGlobalNorm}, {@link #identity}) rewrite the descent direction in place; terminal
- * stages ({@link #sphereStep}, {@link #applyDecoupled}) write the parameters. HyperP is
- * {@code chain(clipByGlobalNorm(1), partition(family, {sphere matrices: chain(muon, sphereStep),
- * head: chain(adam, sphereStep), rest: chain(adam, applyDecoupled)}))}; {@link Optimizers} builds it
- * from a parameterization rule.
+ * <p><b>Direction stages</b> rewrite the descent direction \(U\) in place and never touch parameters:
+ * {@link #muon}, {@link #adam}, {@link #scaleByShapeFactor}, {@link #clipByGlobalNorm},
+ * {@link #identity}. <b>Terminal stages</b> move the parameters against \(U\): {@link #sphereStep}
+ * (the retraction of SPEC section 2, which cannot be written as "add an update") and
+ * {@link #applyDecoupled} (\(W \leftarrow (1-\eta\lambda)W - \eta U\)). <b>Combinators</b>:
+ * {@link #chain} and {@link #partition}.
+ *
+ * <p>HyperP is {@code chain(clipByGlobalNorm(1), partition(family, {sphere matrices: chain(muon,
+ * sphereStep), head: chain(adam, sphereStep), rest: chain(adam, applyDecoupled)}))};
+ * {@link Optimizers} builds it from a parameterization rule.
+ *
+ * <p>Every stage allocates its buffers in {@code init}; {@code update} uses only in-place ND4J ops
+ * into them (no per-step array allocation). Transforms are immutable and thread-safe; their states
+ * are not. The factories are pure.
  *
  * <p>References: DeepMind optax (the transform algebra); Ren et al., arXiv 2603.28743 (HyperP);
- * Jordan, <i>Muon</i> (2024); Loshchilov and Hutter, <i>Decoupled Weight Decay Regularization</i>.
+ * Jordan, <i>Muon</i> (2024); Kingma and Ba, <i>Adam</i>; Loshchilov and Hutter, <i>Decoupled Weight
+ * Decay Regularization</i>; Pascanu et al., <i>On the difficulty of training recurrent neural
+ * networks</i> (global norm clipping).
  */
 public final class Transforms {
 
     private Transforms() {
     }
 
-    /** The stage that leaves everything as it is. */
+    /** The stage that leaves everything as it is (its state only counts updates). */
     public static Transform identity() {
         return Identity.INSTANCE;
     }
 
-    /** Applies the stages in order on the same updates. */
+    /**
+     * Applies the stages in order to the same updates: {@code chain(a, b)} runs {@code a.update}, then
+     * {@code b.update} on what {@code a} left. Every stage's {@code checkUpdate} runs before any stage
+     * modifies anything.
+     *
+     * @throws IllegalArgumentException for an empty chain
+     */
     public static Transform chain(Transform... stages) {
         Objects.requireNonNull(stages, "stages");
         checkArgument(stages.length > 0, "chain needs at least one stage");
@@ -57,71 +72,123 @@ public final class Transforms {
     }
 
     /**
-     * Routes each parameter to the stage of its label. Every parameter must get a label that has a
-     * stage; each parameter is updated by exactly one stage.
+     * Routes each parameter to the stage of its label: at {@code init}, {@code labeler} gives every
+     * parameter spec a label, and the stage of that label receives (and alone updates) that parameter.
+     * A label with no parameters gets a state for an empty set. Stages are visited in label order.
      *
-     * @param labeler maps a parameter spec to its label
-     * @param stages  the stage of each label
+     * @param labeler maps a parameter spec to its label; must be deterministic
+     * @param stages  the stage of each label (at least one)
+     * @throws IllegalArgumentException at {@code init} if a parameter's label has no stage (the message
+     *                                  names the parameter and its label)
      */
     public static Transform partition(Function<ParamSpec, String> labeler, Map<String, Transform> stages) {
         Objects.requireNonNull(labeler, "labeler");
         Objects.requireNonNull(stages, "stages");
         checkArgument(!stages.isEmpty(), "partition needs at least one stage");
+        stages.forEach((k, v) -> {
+            Objects.requireNonNull(k, "stage label");
+            Objects.requireNonNull(v, "stages[" + k + "]");
+        });
         return new Partition(labeler, ImmutableSortedMap.copyOf(stages));
     }
 
     /**
-     * Scales all updates together so that their global Frobenius norm is at most {@code maxNorm}.
+     * Global norm clipping: with \(n = \sqrt{\sum_i \|U_i\|_F^2}\) over all tensors,
+     * \(U_i \leftarrow U_i \cdot \min(1, c/n)\). The sum of squares goes into preallocated scalars; if
+     * it overflows (float32 entries above ~1e19), the norm is recomputed on the updates scaled by their
+     * largest magnitude. NaN entries make the norm NaN and leave the updates as they are.
+     *
+     * @param maxNorm the threshold c, finite and > 0 (HyperP: 1.0)
      */
     public static Transform clipByGlobalNorm(double maxNorm) {
         checkArgument(maxNorm > 0 && Double.isFinite(maxNorm), "maxNorm (%s) must be finite and positive", maxNorm);
         return new Clip(maxNorm);
     }
 
-    /** The Muon direction: momentum, optional Nesterov, Newton-Schulz; matrices and stacks only. */
+    /**
+     * The Muon direction of SPEC section 3, per matrix (each matrix of an expert stack separately):
+     * \(M \leftarrow \mu M + G\); the Newton-Schulz input is \(\mu M + G\) with Nesterov, else \(M\);
+     * \(U \leftarrow \mathrm{NS}(\text{input})\). The momentum is a persistent buffer
+     * ({@code name/momentum}); the Nesterov input and the Newton-Schulz workspace are scratch.
+     *
+     * @throws IllegalArgumentException at {@code init} for a rank-1 parameter
+     */
     public static Transform muon(MuonConfig config) {
         return new Muon(Objects.requireNonNull(config, "config"));
     }
 
-    /** The bias-corrected Adam direction \(\hat m/(\sqrt{\hat v}+\epsilon)\). */
+    /**
+     * The bias-corrected Adam direction: with \(t\) the state's count plus one,
+     * \(m \leftarrow \beta_1 m + (1-\beta_1) g\), \(v \leftarrow \beta_2 v + (1-\beta_2) g^2\),
+     * \(U = (m/(1-\beta_1^t)) / (\sqrt{v/(1-\beta_2^t)} + \epsilon)\). Moments are persistent buffers
+     * ({@code name/m}, {@code name/v}).
+     */
     public static Transform adam(AdamConfig config) {
         return new Adam(Objects.requireNonNull(config, "config"));
     }
 
-    /** Multiplies each matrix's direction by its {@link ShapeFactor}. */
+    /**
+     * Multiplies each matrix's direction by its {@link ShapeFactor} (the plain Muon baseline's
+     * per-matrix learning-rate factor).
+     *
+     * @throws IllegalArgumentException at {@code init} for a rank-1 parameter
+     */
     public static Transform scaleByShapeFactor(ShapeFactor factor) {
         return new ShapeScale(Objects.requireNonNull(factor, "factor"));
     }
 
     /**
-     * Terminal: the sphere step of SPEC section 2 with the radius measured from the parameters at
-     * {@link Transform#init} and kept in the state; relative learning rate {@code lr * lrMultiplier}.
+     * Terminal: the sphere step of SPEC section 2 through {@link Sphere#stepInPlace}, with relative
+     * learning rate \(\eta = \) {@code learningRate * lrMultiplier}, decoupled weight decay
+     * \(\lambda\) and the radius \(R\) of each matrix (each expert of a stack) measured at
+     * {@code init} and kept in the state ({@code name/radius}), never re-measured:
+     * \(W' = (1-\eta\lambda)W - \eta R\, U/\max(\|U\|_F, \epsilon)\),
+     * \(W \leftarrow R\, W'/\max(\|W'\|_F, \epsilon)\). The direction buffer is overwritten with the
+     * scaled step. Requires \(\eta\lambda < 1\).
+     *
+     * @throws IllegalArgumentException at {@code init} for a rank-1 parameter or a matrix of zero or
+     *                                  non-finite norm (it defines no sphere)
      */
     public static Transform sphereStep(double lrMultiplier, double weightDecay) {
         return sphereStep(lrMultiplier, weightDecay, NormReduction.local());
     }
 
-    /** As {@link #sphereStep(double, double)}, with a norm reduction for sharded matrices. */
+    /** As {@link #sphereStep(double, double)}, with a norm reduction for matrices sharded over workers. */
     public static Transform sphereStep(double lrMultiplier, double weightDecay, NormReduction reduction) {
         checkMultiplier(lrMultiplier);
-        checkArgument(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay (%s) must be finite and >= 0",
-                weightDecay);
+        checkDecay(weightDecay);
         return new SphereStep(lrMultiplier, weightDecay, Objects.requireNonNull(reduction, "reduction"));
     }
 
     /**
-     * Terminal: {@code W <- (1 - lr m lambda) W - lr m U} with {@code m = lrMultiplier}, decoupled weight
-     * decay {@code lambda}.
+     * Terminal: \(W \leftarrow (1 - \eta\lambda) W - \eta U\) with \(\eta = \) {@code learningRate *
+     * lrMultiplier} and decoupled weight decay \(\lambda\) (AdamW's update after the Adam direction;
+     * the plain Muon baseline's after Muon). The direction buffer is overwritten with \(\eta U\).
+     * Requires \(\eta\lambda < 1\).
      */
     public static Transform applyDecoupled(double lrMultiplier, double weightDecay) {
         checkMultiplier(lrMultiplier);
-        checkArgument(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay (%s) must be finite and >= 0",
-                weightDecay);
+        checkDecay(weightDecay);
         return new ApplyDecoupled(lrMultiplier, weightDecay);
     }
 
     private static void checkMultiplier(double m) {
         checkArgument(m > 0 && Double.isFinite(m), "lrMultiplier (%s) must be finite and positive", m);
+    }
+
+    private static void checkDecay(double wd) {
+        checkArgument(wd >= 0 && Double.isFinite(wd), "weightDecay (%s) must be finite and >= 0", wd);
+    }
+
+    private static void checkDecayProduct(String stage, double eta, double weightDecay) {
+        if (!(eta * weightDecay < 1)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s: learning rate x weight decay (%s x %s) must be < 1", stage, eta, weightDecay));
+        }
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -131,12 +198,13 @@ public final class Transforms {
 
         @Override
         public TransformState init(ParamSet params) {
-            return TransformState.of(fingerprint(), Map.of(), List.of(), null).builtBy(this);
+            return TransformState.of(this, params, Map.of(), List.of(), null);
         }
 
         @Override
-        public void update(ParamSet updates, TransformState state, ParamSet params, StepContext context) {
-            Transform.checkState(this, state);
+        public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            checkUpdate(updates, state, params, learningRate);
+            state.recordUpdate();
         }
 
         @Override
@@ -145,49 +213,96 @@ public final class Transforms {
         }
     }
 
-    private record Chain(ImmutableList<Transform> stages) implements Transform {
+    private static final class Chain implements Transform {
+        private final ImmutableList<Transform> stages;
+        private final String fingerprint;
+
+        Chain(ImmutableList<Transform> stages) {
+            this.stages = stages;
+            StringBuilder sb = new StringBuilder("chain(");
+            for (int i = 0; i < stages.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(stages.get(i).fingerprint());
+            }
+            this.fingerprint = sb.append(')').toString();
+        }
+
         @Override
         public TransformState init(ParamSet params) {
             List<TransformState> children = new ArrayList<>();
             for (Transform t : stages) {
                 children.add(t.init(params));
             }
-            return TransformState.of(fingerprint(), Map.of(), children, null).builtBy(this);
+            return TransformState.of(this, params, Map.of(), children, null);
         }
 
         @Override
-        public void update(ParamSet updates, TransformState state, ParamSet params, StepContext context) {
-            Transform.checkState(this, state);
+        public void checkUpdate(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            Transform.super.checkUpdate(updates, state, params, learningRate);
             for (int i = 0; i < stages.size(); i++) {
-                stages.get(i).update(updates, state.children().get(i), params, context);
+                stages.get(i).checkUpdate(updates, state.children().get(i), params, learningRate);
             }
+        }
+
+        @Override
+        public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            checkUpdate(updates, state, params, learningRate);
+            for (int i = 0; i < stages.size(); i++) {
+                stages.get(i).update(updates, state.children().get(i), params, learningRate);
+            }
+            state.recordUpdate();
         }
 
         @Override
         public String fingerprint() {
-            StringBuilder sb = new StringBuilder("chain(");
-            for (int i = 0; i < stages.size(); i++) {
-                sb.append(i == 0 ? "" : ", ").append(stages.get(i).fingerprint());
-            }
-            return sb.append(')').toString();
+            return fingerprint;
         }
     }
 
-    /** Partition scratch: which names go where, and cached subsets of the last-seen sets. */
+    /** Partition scratch: which names go to which label, and the subsets of the last-seen sets. */
     private static final class PartitionScratch {
         final ImmutableMap<String, Set<String>> namesByLabel;
         ParamSet lastUpdates;
         ParamSet lastParams;
-        final Map<String, ParamSet> updateSubsets = new HashMap<>();
-        final Map<String, ParamSet> paramSubsets = new HashMap<>();
+        final Map<String, ParamSet> updateSubsets = new LinkedHashMap<>();
+        final Map<String, ParamSet> paramSubsets = new LinkedHashMap<>();
 
         PartitionScratch(Map<String, Set<String>> namesByLabel) {
             this.namesByLabel = ImmutableMap.copyOf(namesByLabel);
         }
+
+        /** Builds the subsets when the sets differ (by identity) from the last call. */
+        void split(ParamSet updates, ParamSet params) {
+            if (updates == lastUpdates && params == lastParams) {
+                return;
+            }
+            updateSubsets.clear();
+            paramSubsets.clear();
+            for (Map.Entry<String, Set<String>> e : namesByLabel.entrySet()) {
+                updateSubsets.put(e.getKey(), updates.subset(e.getValue()));
+                paramSubsets.put(e.getKey(), params.subset(e.getValue()));
+            }
+            lastUpdates = updates;
+            lastParams = params;
+        }
     }
 
-    private record Partition(Function<ParamSpec, String> labeler, ImmutableSortedMap<String, Transform> stages)
-            implements Transform {
+    private static final class Partition implements Transform {
+        private final Function<ParamSpec, String> labeler;
+        private final ImmutableSortedMap<String, Transform> stages;
+        private final String fingerprint;
+
+        Partition(Function<ParamSpec, String> labeler, ImmutableSortedMap<String, Transform> stages) {
+            this.labeler = labeler;
+            this.stages = stages;
+            StringBuilder sb = new StringBuilder("partition{");
+            boolean first = true;
+            for (Map.Entry<String, Transform> s : stages.entrySet()) {
+                sb.append(first ? "" : ", ").append(s.getKey()).append(": ").append(s.getValue().fingerprint());
+                first = false;
+            }
+            this.fingerprint = sb.append('}').toString();
+        }
+
         @Override
         public TransformState init(ParamSet params) {
             Map<String, Set<String>> names = new LinkedHashMap<>();
@@ -204,81 +319,125 @@ public final class Transforms {
             for (Map.Entry<String, Transform> s : stages.entrySet()) {
                 children.add(s.getValue().init(params.subset(names.get(s.getKey()))));
             }
-            return TransformState.of(fingerprint() + names, Map.of(), children, new PartitionScratch(names)).builtBy(this);
+            return TransformState.of(this, params, Map.of(), children, new PartitionScratch(names));
         }
 
         @Override
-        public void update(ParamSet updates, TransformState state, ParamSet params, StepContext context) {
-            checkArgument(state.fingerprint().startsWith(fingerprint()) && state.scratch() instanceof PartitionScratch,
-                    "state was built by a different transform: expected %s, found %s", fingerprint(),
-                    state.fingerprint());
-            PartitionScratch ps = (PartitionScratch) state.scratch();
-            if (updates != ps.lastUpdates || params != ps.lastParams) {
-                ps.updateSubsets.clear();
-                ps.paramSubsets.clear();
-                for (Map.Entry<String, Set<String>> e : ps.namesByLabel.entrySet()) {
-                    ps.updateSubsets.put(e.getKey(), updates.subset(e.getValue()));
-                    ps.paramSubsets.put(e.getKey(), params.subset(e.getValue()));
-                }
-                ps.lastUpdates = updates;
-                ps.lastParams = params;
+        public void checkUpdate(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            Transform.super.checkUpdate(updates, state, params, learningRate);
+            PartitionScratch ps = state.scratch(PartitionScratch.class);
+            ps.split(updates, params);
+            int i = 0;
+            for (Map.Entry<String, Transform> s : stages.entrySet()) {
+                s.getValue().checkUpdate(ps.updateSubsets.get(s.getKey()), state.children().get(i++),
+                        ps.paramSubsets.get(s.getKey()), learningRate);
             }
+        }
+
+        @Override
+        public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            checkUpdate(updates, state, params, learningRate);
+            PartitionScratch ps = state.scratch(PartitionScratch.class);
             int i = 0;
             for (Map.Entry<String, Transform> s : stages.entrySet()) {
                 s.getValue().update(ps.updateSubsets.get(s.getKey()), state.children().get(i++),
-                        ps.paramSubsets.get(s.getKey()), context);
+                        ps.paramSubsets.get(s.getKey()), learningRate);
             }
+            state.recordUpdate();
         }
 
         @Override
         public String fingerprint() {
-            StringBuilder sb = new StringBuilder("partition{");
-            boolean first = true;
-            for (Map.Entry<String, Transform> s : stages.entrySet()) {
-                sb.append(first ? "" : ", ").append(s.getKey()).append(": ").append(s.getValue().fingerprint());
-                first = false;
-            }
-            return sb.append('}').toString();
+            return fingerprint;
         }
     }
 
-    private record Clip(double maxNorm) implements Transform {
-        @Override
-        public TransformState init(ParamSet params) {
-            return TransformState.of(fingerprint(), Map.of(), List.of(), Reductions.scalars(params)).builtBy(this);
+    /** Clip scratch: one preallocated scalar per tensor for its sum of squares and its largest magnitude. */
+    private record ClipScratch(INDArray[] sums, INDArray[] maxima) {
+    }
+
+    private static final class Clip implements Transform {
+        private final double maxNorm;
+        private final String fingerprint;
+
+        Clip(double maxNorm) {
+            this.maxNorm = maxNorm;
+            this.fingerprint = fmt("clipByGlobalNorm(%s)", maxNorm);
         }
 
         @Override
-        public void update(ParamSet updates, TransformState state, ParamSet params, StepContext context) {
-            Transform.checkState(this, state);
-            INDArray[] scalars = (INDArray[]) state.scratch();
+        public TransformState init(ParamSet params) {
+            return TransformState.of(this, params, Map.of(), List.of(),
+                    new ClipScratch(Reductions.scalars(params), Reductions.scalars(params)));
+        }
+
+        @Override
+        public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            checkUpdate(updates, state, params, learningRate);
+            ClipScratch s = state.scratch(ClipScratch.class);
             double total = 0;
             for (int i = 0; i < updates.size(); i++) {
-                total += Reductions.sumOfSquares(updates.get(i).array(), scalars[i]);
+                total += Reductions.sumOfSquares(updates.get(i).array(), s.sums()[i]);
             }
-            double norm = Math.sqrt(total);
-            if (norm > maxNorm) {
-                double f = maxNorm / norm;
-                for (ParamSet.Entry e : updates.entries()) {
-                    e.array().muli(f);
+            if (total == Double.POSITIVE_INFINITY) {
+                clipOverflowing(updates, s);
+            } else if (total > maxNorm * maxNorm) {
+                // total is finite here (NaN fails the comparison and leaves the updates as they are).
+                double f = maxNorm / Math.sqrt(total);
+                for (int i = 0; i < updates.size(); i++) {
+                    updates.get(i).array().muli(f);
                 }
+            }
+            state.recordUpdate();
+        }
+
+        /** The sum of squares overflowed: divide by the largest magnitude first, then clip. */
+        private void clipOverflowing(ParamSet updates, ClipScratch s) {
+            double amax = 0;
+            for (int i = 0; i < updates.size(); i++) {
+                Nd4j.getExecutioner().exec(new AMax(updates.get(i).array(), s.maxima()[i]));
+                amax = Math.max(amax, s.maxima()[i].getDouble(0));
+            }
+            if (!(amax > 0 && Double.isFinite(amax))) {
+                return; // infinite entries: nothing meaningful to clip to
+            }
+            double total = 0;
+            for (int i = 0; i < updates.size(); i++) {
+                INDArray u = updates.get(i).array();
+                u.divi(amax);
+                total += Reductions.sumOfSquares(u, s.sums()[i]);
+            }
+            // norm = amax * sqrt(total) > maxNorm whenever the unscaled sum overflowed.
+            double f = Math.min(amax, maxNorm / Math.sqrt(total));
+            for (int i = 0; i < updates.size(); i++) {
+                updates.get(i).array().muli(f);
             }
         }
 
         @Override
         public String fingerprint() {
-            return String.format(Locale.ROOT, "clip(%s)", maxNorm);
+            return fingerprint;
         }
     }
 
     /** Muon scratch per parameter: the Nesterov input and the Newton-Schulz workspace. */
-    private record MuonScratch(INDArray[] nesterovInput, NewtonSchulz[] ns) {
+    private record MuonScratch(INDArray[] momentum, INDArray[] nesterovInput, NewtonSchulz[] ns) {
     }
 
-    private record Muon(MuonConfig config) implements Transform {
+    private static final class Muon implements Transform {
+        private final MuonConfig config;
+        private final String fingerprint;
+
+        Muon(MuonConfig config) {
+            this.config = config;
+            this.fingerprint = fmt("muon(momentum %s, nesterov %s, %s)", config.momentum(), config.nesterov(),
+                    config.schedule());
+        }
+
         @Override
         public TransformState init(ParamSet params) {
             Map<String, INDArray> buffers = new LinkedHashMap<>();
+            INDArray[] mom = new INDArray[params.size()];
             INDArray[] nest = new INDArray[params.size()];
             NewtonSchulz[] ns = new NewtonSchulz[params.size()];
             for (int i = 0; i < params.size(); i++) {
@@ -287,159 +446,226 @@ public final class Transforms {
                         "%s: the Muon direction needs a matrix or a stack of matrices, found rank %s", e.name(),
                         e.spec().rank());
                 INDArray a = e.array();
-                buffers.put(e.name() + "/momentum", Nd4j.zeros(a.dataType(), a.shape()));
-                nest[i] = Nd4j.create(a.dataType(), a.shape());
+                mom[i] = Nd4j.zeros(a.dataType(), a.shape());
+                buffers.put(e.name() + "/momentum", mom[i]);
+                nest[i] = config.nesterov() ? Nd4j.create(a.dataType(), a.shape()) : null;
                 ns[i] = NewtonSchulz.create(e.spec(), a.dataType(), config.schedule());
             }
-            return TransformState.of(fingerprint(), buffers, List.of(), new MuonScratch(nest, ns)).builtBy(this);
+            return TransformState.of(this, params, buffers, List.of(), new MuonScratch(mom, nest, ns));
         }
 
         @Override
-        public void update(ParamSet updates, TransformState state, ParamSet params, StepContext context) {
-            Transform.checkState(this, state);
-            MuonScratch s = (MuonScratch) state.scratch();
+        public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            checkUpdate(updates, state, params, learningRate);
+            MuonScratch s = state.scratch(MuonScratch.class);
             double mu = config.momentum();
             for (int i = 0; i < updates.size(); i++) {
-                ParamSet.Entry e = updates.get(i);
-                INDArray g = e.array();
-                INDArray m = state.buffers().get(e.name() + "/momentum");
+                INDArray g = updates.get(i).array();
+                INDArray m = s.momentum()[i];
                 m.muli(mu).addi(g);
-                INDArray in;
+                INDArray in = m;
                 if (config.nesterov()) {
                     in = s.nesterovInput()[i];
                     in.assign(m).muli(mu).addi(g);
-                } else {
-                    in = m;
                 }
                 s.ns()[i].orthogonalizeInto(in, g);
             }
+            state.recordUpdate();
         }
 
         @Override
         public String fingerprint() {
-            return String.format(Locale.ROOT, "muon(mu=%s, nesterov=%s, %s)", config.momentum(), config.nesterov(),
-                    config.schedule());
+            return fingerprint;
         }
     }
 
-    private record Adam(AdamConfig config) implements Transform {
-        @Override
-        public TransformState init(ParamSet params) {
-            Map<String, INDArray> buffers = new LinkedHashMap<>();
-            INDArray[] scratch = new INDArray[params.size()];
-            for (int i = 0; i < params.size(); i++) {
-                ParamSet.Entry e = params.get(i);
-                INDArray a = e.array();
-                buffers.put(e.name() + "/m", Nd4j.zeros(a.dataType(), a.shape()));
-                buffers.put(e.name() + "/v", Nd4j.zeros(a.dataType(), a.shape()));
-                scratch[i] = Nd4j.create(a.dataType(), a.shape());
-            }
-            return TransformState.of(fingerprint(), buffers, List.of(), scratch).builtBy(this);
+    /** Adam scratch per parameter: the moments and one parameter-sized temporary. */
+    private record AdamScratch(INDArray[] m, INDArray[] v, INDArray[] tmp) {
+    }
+
+    private static final class Adam implements Transform {
+        private final AdamConfig config;
+        private final String fingerprint;
+
+        Adam(AdamConfig config) {
+            this.config = config;
+            this.fingerprint = fmt("adam(beta1 %s, beta2 %s, eps %s)", config.beta1(), config.beta2(),
+                    config.epsilon());
         }
 
         @Override
-        public void update(ParamSet updates, TransformState state, ParamSet params, StepContext context) {
-            Transform.checkState(this, state);
-            INDArray[] scratch = (INDArray[]) state.scratch();
+        public TransformState init(ParamSet params) {
+            Map<String, INDArray> buffers = new LinkedHashMap<>();
+            INDArray[] m = new INDArray[params.size()];
+            INDArray[] v = new INDArray[params.size()];
+            INDArray[] tmp = new INDArray[params.size()];
+            for (int i = 0; i < params.size(); i++) {
+                ParamSet.Entry e = params.get(i);
+                INDArray a = e.array();
+                m[i] = Nd4j.zeros(a.dataType(), a.shape());
+                v[i] = Nd4j.zeros(a.dataType(), a.shape());
+                tmp[i] = Nd4j.create(a.dataType(), a.shape());
+                buffers.put(e.name() + "/m", m[i]);
+                buffers.put(e.name() + "/v", v[i]);
+            }
+            return TransformState.of(this, params, buffers, List.of(), new AdamScratch(m, v, tmp));
+        }
+
+        @Override
+        public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            checkUpdate(updates, state, params, learningRate);
+            AdamScratch s = state.scratch(AdamScratch.class);
             double b1 = config.beta1();
             double b2 = config.beta2();
-            long t = context.step() + 1;
+            long t = state.count() + 1;
             double c1 = 1 - Math.pow(b1, t);
             double c2 = 1 - Math.pow(b2, t);
             for (int i = 0; i < updates.size(); i++) {
-                ParamSet.Entry e = updates.get(i);
-                INDArray g = e.array();
-                INDArray m = state.buffers().get(e.name() + "/m");
-                INDArray v = state.buffers().get(e.name() + "/v");
-                INDArray s = scratch[i];
+                INDArray g = updates.get(i).array();
+                INDArray m = s.m()[i];
+                INDArray v = s.v()[i];
+                INDArray tmp = s.tmp()[i];
                 // m <- b1 m + (1 - b1) g ; v <- b2 v + (1 - b2) g^2
-                s.assign(g).muli(1 - b1);
-                m.muli(b1).addi(s);
-                s.assign(g).muli(g).muli(1 - b2);
-                v.muli(b2).addi(s);
+                tmp.assign(g).muli(1 - b1);
+                m.muli(b1).addi(tmp);
+                tmp.assign(g).muli(g).muli(1 - b2);
+                v.muli(b2).addi(tmp);
                 // U = (m / c1) / (sqrt(v / c2) + eps)
                 g.assign(v).muli(1.0 / c2);
                 org.nd4j.linalg.ops.transforms.Transforms.sqrt(g, false);
                 g.addi(config.epsilon());
-                s.assign(m).muli(1.0 / c1);
-                g.rdivi(s);
+                tmp.assign(m).muli(1.0 / c1);
+                g.rdivi(tmp);
             }
+            state.recordUpdate();
         }
 
         @Override
         public String fingerprint() {
-            return String.format(Locale.ROOT, "adam(%s, %s, %s)", config.beta1(), config.beta2(), config.epsilon());
+            return fingerprint;
         }
     }
 
-    private record ShapeScale(ShapeFactor factor) implements Transform {
+    private static final class ShapeScale implements Transform {
+        private final ShapeFactor factor;
+        private final String fingerprint;
+
+        ShapeScale(ShapeFactor factor) {
+            this.factor = factor;
+            this.fingerprint = "scaleByShapeFactor(" + factor + ")";
+        }
+
         @Override
         public TransformState init(ParamSet params) {
-            for (ParamSet.Entry e : params.entries()) {
+            double[] f = new double[params.size()];
+            for (int i = 0; i < params.size(); i++) {
+                ParamSet.Entry e = params.get(i);
                 checkArgument(e.spec().rank() >= 2, "%s: a shape factor needs a matrix, found rank %s", e.name(),
                         e.spec().rank());
+                f[i] = factor.factor(e.spec());
             }
-            return TransformState.of(fingerprint(), Map.of(), List.of(), null).builtBy(this);
+            return TransformState.of(this, params, Map.of(), List.of(), f);
         }
 
         @Override
-        public void update(ParamSet updates, TransformState state, ParamSet params, StepContext context) {
-            Transform.checkState(this, state);
-            for (ParamSet.Entry e : updates.entries()) {
-                double f = factor.factor(e.spec());
-                if (f != 1.0) {
-                    e.array().muli(f);
+        public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            checkUpdate(updates, state, params, learningRate);
+            double[] f = state.scratch(double[].class);
+            for (int i = 0; i < updates.size(); i++) {
+                if (f[i] != 1.0) {
+                    updates.get(i).array().muli(f[i]);
                 }
             }
+            state.recordUpdate();
         }
 
         @Override
         public String fingerprint() {
-            return "shapeFactor(" + factor + ")";
+            return fingerprint;
         }
     }
 
-    private record SphereStep(double lrMultiplier, double weightDecay, NormReduction reduction) implements Transform {
+    /** Sphere-step scratch: the geometry per parameter and the stored radii. */
+    private record SphereScratch(Sphere[] spheres, INDArray[] radii) {
+    }
+
+    private static final class SphereStep implements Transform {
+        private final double lrMultiplier;
+        private final double weightDecay;
+        private final NormReduction reduction;
+        private final String fingerprint;
+
+        SphereStep(double lrMultiplier, double weightDecay, NormReduction reduction) {
+            this.lrMultiplier = lrMultiplier;
+            this.weightDecay = weightDecay;
+            this.reduction = reduction;
+            this.fingerprint = fmt("sphereStep(lr x %s, weightDecay %s)", lrMultiplier, weightDecay);
+        }
+
         @Override
         public TransformState init(ParamSet params) {
             Map<String, INDArray> buffers = new LinkedHashMap<>();
             Sphere[] spheres = new Sphere[params.size()];
+            INDArray[] radii = new INDArray[params.size()];
             for (int i = 0; i < params.size(); i++) {
                 ParamSet.Entry e = params.get(i);
                 spheres[i] = Sphere.create(e.spec(), e.array().dataType(), reduction);
-                buffers.put(e.name() + "/radius", spheres[i].measureRadius(e.array()));
+                radii[i] = spheres[i].measureRadius(e.array());
+                buffers.put(e.name() + "/radius", radii[i]);
             }
-            return TransformState.of(fingerprint(), buffers, List.of(), spheres).builtBy(this);
+            return TransformState.of(this, params, buffers, List.of(), new SphereScratch(spheres, radii));
         }
 
         @Override
-        public void update(ParamSet updates, TransformState state, ParamSet params, StepContext context) {
-            Transform.checkState(this, state);
-            Sphere[] spheres = (Sphere[]) state.scratch();
-            double eta = context.learningRate() * lrMultiplier;
+        public void checkUpdate(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            Transform.super.checkUpdate(updates, state, params, learningRate);
+            checkDecayProduct(fingerprint, learningRate * lrMultiplier, weightDecay);
+        }
+
+        @Override
+        public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            checkUpdate(updates, state, params, learningRate);
+            SphereScratch s = state.scratch(SphereScratch.class);
+            double eta = learningRate * lrMultiplier;
             for (int i = 0; i < updates.size(); i++) {
-                ParamSet.Entry u = updates.get(i);
-                spheres[i].stepInPlace(params.get(i).array(), u.array(), eta, weightDecay,
-                        state.buffers().get(u.name() + "/radius"));
+                s.spheres()[i].stepInPlace(params.get(i).array(), updates.get(i).array(), eta, weightDecay,
+                        s.radii()[i]);
             }
+            state.recordUpdate();
         }
 
         @Override
         public String fingerprint() {
-            return String.format(Locale.ROOT, "sphereStep(lr x %s, wd %s)", lrMultiplier, weightDecay);
+            return fingerprint;
         }
     }
 
-    private record ApplyDecoupled(double lrMultiplier, double weightDecay) implements Transform {
-        @Override
-        public TransformState init(ParamSet params) {
-            return TransformState.of(fingerprint(), Map.of(), List.of(), null).builtBy(this);
+    private static final class ApplyDecoupled implements Transform {
+        private final double lrMultiplier;
+        private final double weightDecay;
+        private final String fingerprint;
+
+        ApplyDecoupled(double lrMultiplier, double weightDecay) {
+            this.lrMultiplier = lrMultiplier;
+            this.weightDecay = weightDecay;
+            this.fingerprint = fmt("applyDecoupled(lr x %s, weightDecay %s)", lrMultiplier, weightDecay);
         }
 
         @Override
-        public void update(ParamSet updates, TransformState state, ParamSet params, StepContext context) {
-            Transform.checkState(this, state);
-            double lr = context.learningRate() * lrMultiplier;
+        public TransformState init(ParamSet params) {
+            return TransformState.of(this, params, Map.of(), List.of(), null);
+        }
+
+        @Override
+        public void checkUpdate(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            Transform.super.checkUpdate(updates, state, params, learningRate);
+            checkDecayProduct(fingerprint, learningRate * lrMultiplier, weightDecay);
+        }
+
+        @Override
+        public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
+            checkUpdate(updates, state, params, learningRate);
+            double lr = learningRate * lrMultiplier;
             for (int i = 0; i < updates.size(); i++) {
                 INDArray w = params.get(i).array();
                 if (weightDecay > 0) {
@@ -447,12 +673,12 @@ public final class Transforms {
                 }
                 w.subi(updates.get(i).array().muli(lr));
             }
+            state.recordUpdate();
         }
 
         @Override
         public String fingerprint() {
-            return String.format(Locale.ROOT, "applyDecoupled(lr x %s, wd %s)", lrMultiplier, weightDecay);
+            return fingerprint;
         }
     }
-
 }

@@ -6,71 +6,117 @@ import io.hyperp.core.param.ParamSpec;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Newton-Schulz orthogonalization of a matrix, or of each matrix of a stack, into preallocated
- * scratch: \( X_0 = G / (\|G\|_F + 10^{-7}) \), then for each (a, b, c) of the schedule
- * \( A = X X^T,\; B = bA + cA^2,\; X \leftarrow aX + BX \), working on the transpose of a tall
- * matrix (SPEC section 3).
+ * scratch (SPEC section 3):
+ * \[ X_0 = G / (\|G\|_F + 10^{-7}), \qquad
+ *    A = X X^T,\; B = bA + cA^2,\; X \leftarrow aX + BX \]
+ * for each triple (a, b, c) of the {@link NsSchedule}. A tall matrix (more rows than columns) is
+ * processed as its transpose, so that \(X X^T\) is the smaller Gram matrix; the result is transposed
+ * back. Each iteration maps every singular value \(s\) of \(X\) to \(as + bs^3 + cs^5\) and keeps the
+ * singular vectors ({@link NsSchedule#mapSingularValue}).
  *
- * <p>All scratch is allocated by {@link #create}; {@link #orthogonalizeInto} allocates nothing. An
- * instance is not thread-safe.
+ * <p>Shapes: the spec's rank-2 matrix, or its rank-3 stack, where matrix {@code b} is the tensor
+ * along the two non-expert axes (in axis order) at index {@code b} of the expert axis; each matrix is
+ * orthogonalized on its own, with one set of scratch reused over the stack.
  *
- * <p>References: Jordan, <i>Muon</i> (2024); Ren et al., arXiv 2603.28743.
+ * <p>Products: {@link NsKernel#SYMMETRIC_BLAS} (OpenBLAS {@code ?syrk} and {@code ?gemm} on the CPU
+ * backend, \(3m^2n + m^3\) flops per iteration for an \(m \times n\) wide matrix) when it is
+ * available, else {@link NsKernel#ND4J_GEMM} ({@code Nd4j.gemm}, any backend,
+ * \(4m^2n + 2m^3\)); see {@link NsKernel#preferred()}.
+ *
+ * <p>Memory: all scratch (two \(m \times n\) and two \(m \times m\) matrices) is allocated by
+ * {@link #create}. With {@link NsKernel#SYMMETRIC_BLAS}, a call with the same {@code g} and
+ * {@code out} arrays as the previous call allocates nothing, on or off the heap, provided each
+ * matrix of {@code g} and {@code out} has a unit stride along one of its axes (any row- or
+ * column-major layout, views and stacks included); otherwise that matrix is copied through scratch
+ * by ND4J ops. With {@link NsKernel#ND4J_GEMM} no array is allocated per call, but each ND4J op
+ * allocates its small Java descriptor objects. An instance keeps references to the last {@code g}
+ * and {@code out} (or their buffers) it was given.
+ *
+ * <p>Non-finite input: a NaN or infinite entry in a matrix of {@code g} makes that matrix of
+ * {@code out} non-finite (NaN); it is never silently replaced. A zero matrix gives a zero result.
+ *
+ * <p>Not thread-safe: an instance owns its scratch; use one per parameter and thread.
+ *
+ * <p>References: Jordan, <i>Muon: An optimizer for hidden layers</i> (2024); Ren et al.,
+ * <i>Rethinking Language Model Scaling under Transferable Hypersphere Optimization</i>
+ * (arXiv 2603.28743); Higham, <i>Functions of Matrices</i> (2008), section 8.3.
  */
 public final class NewtonSchulz {
+
+    /** The constant added to \(\|G\|_F\) before dividing: {@code 1e-7}. */
+    public static final double NORM_EPS = 1e-7;
+
+    /** The largest smaller matrix dimension supported: \(m^2\) must fit a BLAS {@code int}. */
+    static final int MAX_MIN_DIMENSION = 46_340;
 
     private final ParamSpec spec;
     private final NsSchedule schedule;
     private final DataType dataType;
-    private final int batch;
-    private final long rows;     // of the wide working matrix (rows <= cols)
-    private final long cols;
-    private final boolean transpose;
-    private final INDArray x;    // [rows, cols] 'f'
-    private final INDArray xNext;
-    private final INDArray a;    // [rows, rows] 'f'
-    private final INDArray bm;   // [rows, rows] 'f'
+    private final Geometry geometry;
+    private final Engine engine;
 
-    private NewtonSchulz(ParamSpec spec, DataType dataType, NsSchedule schedule) {
+    private NewtonSchulz(ParamSpec spec, DataType dataType, NsSchedule schedule, NsKernel kernel) {
         this.spec = spec;
         this.schedule = schedule;
         this.dataType = dataType;
-        this.batch = Math.toIntExact(spec.matrixCount());
-        long[] s = spec.shape();
-        long m = spec.isStack() ? s[spec.fanOutAxis()] : s[0];
-        long n = spec.isStack() ? s[spec.fanInAxis()] : s[1];
-        if (spec.isStack()) {
-            // Matrix b of the stack is the tensor along the two non-expert axes, in axis order.
-            int first = Math.min(spec.fanInAxis(), spec.fanOutAxis());
-            int second = Math.max(spec.fanInAxis(), spec.fanOutAxis());
-            m = s[first];
-            n = s[second];
-        }
-        this.transpose = m > n;
-        this.rows = Math.min(m, n);
-        this.cols = Math.max(m, n);
-        this.x = Nd4j.createUninitialized(dataType, new long[] {rows, cols}, 'f');
-        this.xNext = Nd4j.createUninitialized(dataType, new long[] {rows, cols}, 'f');
-        this.a = Nd4j.createUninitialized(dataType, new long[] {rows, rows}, 'f');
-        this.bm = Nd4j.createUninitialized(dataType, new long[] {rows, rows}, 'f');
+        this.geometry = new Geometry(spec);
+        this.engine = kernel == NsKernel.SYMMETRIC_BLAS
+                ? BlasEngines.create(geometry, dataType, schedule)
+                : new GemmEngine(geometry, dataType, schedule);
     }
 
     /**
-     * Allocates the scratch for parameters of this spec.
+     * Allocates the scratch for parameters of this spec, with the {@linkplain NsKernel#preferred()
+     * preferred} kernel.
      *
-     * @throws IllegalArgumentException for a rank-1 spec or a non-floating dtype
+     * @param spec     the parameter: a matrix or a stack of matrices
+     * @param dataType FLOAT or DOUBLE: the dtype of every array passed to {@link #orthogonalizeInto}
+     * @param schedule the coefficients
+     * @throws IllegalArgumentException for a rank-1 spec, a non-floating dtype, or a smaller matrix
+     *                                  dimension above 46340
      */
     public static NewtonSchulz create(ParamSpec spec, DataType dataType, NsSchedule schedule) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(dataType, "dataType");
         Objects.requireNonNull(schedule, "schedule");
+        check(spec, dataType);
+        return new NewtonSchulz(spec, dataType, schedule, NsKernel.preferred());
+    }
+
+    /**
+     * As {@link #create(ParamSpec, DataType, NsSchedule)} with a chosen kernel; {@link NsKernel#ND4J_GEMM}
+     * forces the portable path.
+     *
+     * @throws IllegalArgumentException also if {@code kernel} is not {@linkplain NsKernel#isAvailable()
+     *                                  available} here (the message says why)
+     */
+    public static NewtonSchulz create(ParamSpec spec, DataType dataType, NsSchedule schedule, NsKernel kernel) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(dataType, "dataType");
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(kernel, "kernel");
+        check(spec, dataType);
+        checkArgument(kernel.isAvailable(), "%s: kernel %s is not available here: %s", spec.name(), kernel,
+                kernel.availability());
+        return new NewtonSchulz(spec, dataType, schedule, kernel);
+    }
+
+    private static void check(ParamSpec spec, DataType dataType) {
         checkArgument(spec.rank() >= 2, "%s: Newton-Schulz needs a matrix or a stack of matrices, found rank %s",
                 spec.name(), spec.rank());
         checkArgument(dataType == DataType.FLOAT || dataType == DataType.DOUBLE,
                 "%s: dataType must be FLOAT or DOUBLE, found %s", spec.name(), dataType);
-        return new NewtonSchulz(spec, dataType, schedule);
+        Geometry g = new Geometry(spec);
+        checkArgument(g.m <= MAX_MIN_DIMENSION, "%s: the smaller matrix dimension (%s) must be at most %s",
+                spec.name(), g.m, MAX_MIN_DIMENSION);
+    }
+
+    /** The parameter spec this instance was created for. */
+    public ParamSpec spec() {
+        return spec;
     }
 
     /** The schedule. */
@@ -78,55 +124,45 @@ public final class NewtonSchulz {
         return schedule;
     }
 
+    /** The dtype of the arrays. */
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** The kernel this instance runs. */
+    public NsKernel kernel() {
+        return engine.kernel();
+    }
+
     /**
-     * Orthogonalizes {@code g} (or each matrix of a stack) into {@code out}.
+     * The nominal flop count of one {@link #orthogonalizeInto} call, counting general matrix
+     * products: {@code matrixCount * iterations * (4 m^2 n + 2 m^3)} for \(m \times n\) wide matrices
+     * (SPEC section 3). This is the count throughput figures are quoted in, whichever kernel runs.
+     */
+    public double nominalFlops() {
+        double m = geometry.m;
+        double n = geometry.n;
+        return geometry.batch * (double) schedule.iterations() * (4 * m * m * n + 2 * m * m * m);
+    }
+
+    /**
+     * Orthogonalizes {@code g} (or each matrix of a stack) into {@code out}, as in the class
+     * documentation. Checks every argument before writing anything.
      *
-     * @param g   the input, of the spec's shape; read only
-     * @param out of the spec's shape; overwritten (must not be {@code g})
+     * @param g   the input, of the spec's shape and this instance's dtype; read only
+     * @param out of the spec's shape and dtype; overwritten. It must not be {@code g} nor share memory with it.
+     * @throws IllegalArgumentException for a wrong shape or dtype, or {@code out == g}
      */
     public void orthogonalizeInto(INDArray g, INDArray out) {
         Objects.requireNonNull(g, "g");
         Objects.requireNonNull(out, "out");
         spec.checkShape("g", g.shape());
         spec.checkShape("out", out.shape());
+        checkArgument(g.dataType() == dataType, "g[%s]: expected dtype %s, found %s", spec.name(), dataType,
+                g.dataType());
+        checkArgument(out.dataType() == dataType, "out[%s]: expected dtype %s, found %s", spec.name(), dataType,
+                out.dataType());
         checkArgument(g != out, "%s: out must not be the input array", spec.name());
-        if (!spec.isStack()) {
-            orthogonalizeMatrix(g, out);
-            return;
-        }
-        int first = Math.min(spec.fanInAxis(), spec.fanOutAxis());
-        int second = Math.max(spec.fanInAxis(), spec.fanOutAxis());
-        for (int b = 0; b < batch; b++) {
-            orthogonalizeMatrix(g.tensorAlongDimension(b, first, second), out.tensorAlongDimension(b, first, second));
-        }
-    }
-
-    private void orthogonalizeMatrix(INDArray g, INDArray out) {
-        x.assign(transpose ? g.transpose() : g);
-        double norm = x.norm2Number().doubleValue();
-        x.divi(norm + 1e-7);
-        INDArray cur = x;
-        INDArray next = xNext;
-        for (int i = 0; i < schedule.iterations(); i++) {
-            double ca = schedule.a(i);
-            double cb = schedule.b(i);
-            double cc = schedule.c(i);
-            // A = X X^T
-            Nd4j.gemm(cur, cur, a, false, true, 1.0, 0.0);
-            // B = b A + c A A
-            if (cc != 0.0) {
-                Nd4j.gemm(a, a, bm, false, false, cc, 0.0);
-                bm.addi(a.muli(cb));
-            } else {
-                bm.assign(a).muli(cb);
-            }
-            // X' = a X + B X
-            next.assign(cur);
-            Nd4j.gemm(bm, cur, next, false, false, 1.0, ca);
-            INDArray t = cur;
-            cur = next;
-            next = t;
-        }
-        out.assign(transpose ? cur.transpose() : cur);
+        engine.orthogonalize(g, out);
     }
 }

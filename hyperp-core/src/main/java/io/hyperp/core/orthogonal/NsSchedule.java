@@ -4,6 +4,8 @@ package io.hyperp.core.orthogonal;
  * Coefficient schedules of the quintic Newton-Schulz iteration
  * \( A = X X^T,\; B = bA + cA^2,\; X \leftarrow aX + BX \), one (a, b, c) triple per iteration.
  *
+ * <p>Immutable and thread-safe.
+ *
  * <p>References: Ren et al., arXiv 2603.28743 (HYPERP_5); Jordan, <i>Muon</i> (2024) (JORDAN_5);
  * Higham, <i>Functions of Matrices</i>, section 8.3 (the convergent Newton-Schulz iteration).
  */
@@ -62,5 +64,26 @@ public enum NsSchedule {
     /** c of iteration i. */
     public double c(int i) {
         return triples[i][2];
+    }
+
+    /**
+     * What the whole schedule does to one singular value: \( s \leftarrow as + bs^3 + cs^5 \) for
+     * each triple in order. Newton-Schulz maps every singular value of the normalized matrix this way
+     * and keeps its singular vectors. After the Frobenius normalization singular values lie in
+     * (0, 1]; over {@code [0.01, 1]}, HYPERP_5 maps them into about [0.978, 1.032], JORDAN_5 into
+     * about [0.682, 1.134], and CONVERGENT_30 to 1 within float64 rounding.
+     *
+     * <p>Pure function; NaN in, NaN out.
+     *
+     * @param s a singular value
+     * @return its image
+     */
+    public double mapSingularValue(double s) {
+        double v = s;
+        for (double[] t : triples) {
+            double v2 = v * v;
+            v = v * (t[0] + v2 * (t[1] + v2 * t[2]));
+        }
+        return v;
     }
 }

@@ -58,6 +58,7 @@ public final class Sphere {
     private final double[] hostA;
     private final double[] hostB;
     private final double[] hostCoef;
+    private final INDArray scalar;  // full-reduction output of a single matrix
     private INDArray scratch; // param-shaped, only for the tangent projection; allocated on first use
 
     private Sphere(ParamSpec spec, DataType dataType, NormReduction reduction) {
@@ -84,6 +85,7 @@ public final class Sphere {
         this.hostA = new double[matrixCount];
         this.hostB = new double[matrixCount];
         this.hostCoef = new double[matrixCount];
+        this.scalar = Nd4j.scalar(dataType, 0.0);
     }
 
     /**
@@ -238,8 +240,6 @@ public final class Sphere {
             if (!(hostB[b] > degenerateTolerance * r)) {
                 INDArray wb = matrix(w, b);
                 wb.addi(matrix(scaledDirection, b));
-                double n = wb.norm2Number().doubleValue();
-                hostB[b] = n;
             }
         }
         // The reduction must see every matrix's corrected sum, so re-reduce all of them.
@@ -311,7 +311,8 @@ public final class Sphere {
         if (spec.isStack()) {
             Nd4j.getExecutioner().exec(new SquaredNorm(x, out, false, reduceDims));
         } else {
-            out.putScalar(0, Nd4j.getExecutioner().exec(new SquaredNorm(x)).getDouble(0));
+            Nd4j.getExecutioner().exec(new SquaredNorm(x, scalar));
+            out.putScalar(0, scalar.getDouble(0));
         }
         reduction.allReduceSumInPlace(out);
     }
@@ -320,7 +321,8 @@ public final class Sphere {
         if (spec.isStack()) {
             Nd4j.getExecutioner().exec(new Dot(x, y, out, reduceDims));
         } else {
-            out.putScalar(0, Nd4j.getExecutioner().exec(new Dot(x, y)).getDouble(0));
+            Nd4j.getExecutioner().exec(new Dot(x, y, scalar));
+            out.putScalar(0, scalar.getDouble(0));
         }
         reduction.allReduceSumInPlace(out);
     }

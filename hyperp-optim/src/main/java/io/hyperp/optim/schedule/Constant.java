@@ -1,6 +1,10 @@
 package io.hyperp.optim.schedule;
 
-/** A constant learning rate. @param peak the rate */
+/**
+ * A constant learning rate.
+ *
+ * @param peak the rate, finite and >= 0
+ */
 public record Constant(double peak) implements LrSchedule {
     /** Validates the rate. */
     public Constant {

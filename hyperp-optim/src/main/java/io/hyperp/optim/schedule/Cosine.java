@@ -3,7 +3,11 @@ package io.hyperp.optim.schedule;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * Warmup, then a half-cosine decay from the peak to {@code floorFraction * peak} at the last step.
+ * Optional linear warmup, then a half-cosine decay from the peak to {@code floorFraction * peak} at the
+ * last step: with \(p = (t-w)/(T-1-w)\) clamped to [0, 1],
+ * \(\eta_t = \eta (f + (1-f)(1+\cos \pi p)/2)\); during warmup \(\eta_t = \eta (t+1)/w\).
+ *
+ * <p>References: Loshchilov and Hutter, <i>SGDR: Stochastic Gradient Descent with Warm Restarts</i>.
  *
  * @param peak          the peak rate
  * @param warmupSteps   warmup steps (>= 0)

@@ -3,7 +3,11 @@ package io.hyperp.optim.schedule;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * Warmup, then a linear decay from the peak to {@code floorFraction * peak} at the last step.
+ * Optional linear warmup, then a linear decay from the peak to {@code floorFraction * peak} at the last
+ * step: for \(w \le t \le T-1\), \(\eta_t = \eta (1 - (1-f)\,(t-w)/(T-1-w))\); after the run, the floor.
+ * During warmup \(\eta_t = \eta (t+1)/w\).
+ *
+ * <p>References: Ren et al., arXiv 2603.28743 (HyperP decays linearly to 0.1 of the peak, no warmup).
  *
  * @param peak          the peak rate
  * @param warmupSteps   warmup steps (>= 0)
@@ -12,6 +16,10 @@ import static com.google.common.base.Preconditions.checkArgument;
  */
 public record LinearDecay(double peak, long warmupSteps, long totalSteps, double floorFraction)
         implements LrSchedule {
+
+    /** HyperP's floor: the run ends at 0.1 of the peak (SPEC 4). */
+    public static final double HYPERP_FLOOR = 0.1;
+
     /** Validates the fields. */
     public LinearDecay {
         LrSchedule.checkPeak(peak);

@@ -1,7 +1,10 @@
 package io.hyperp.optim.schedule;
 
 /**
- * Linear warmup to the peak, then constant: {@code peak * min(1, (t + 1) / warmupSteps)}.
+ * Linear warmup to the peak, then constant: {@code peak * min(1, (t + 1) / warmupSteps)}; with
+ * {@code warmupSteps = 0}, the peak from the first step.
+ *
+ * <p>References: Goyal et al., <i>Accurate, Large Minibatch SGD</i> (gradual warmup).
  *
  * @param peak        the rate after warmup
  * @param warmupSteps the number of warmup steps (>= 0)

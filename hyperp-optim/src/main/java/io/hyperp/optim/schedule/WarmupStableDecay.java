@@ -2,8 +2,13 @@ package io.hyperp.optim.schedule;
 
 /**
  * Warmup-stable-decay: linear warmup, a stable phase at the peak, then a linear decay over
- * {@code decaySteps} to {@code floorFraction * peak}, and the floor after. Used by the fitting paradigm
- * (arXiv 2601.05049) so that one long run with decays at several budgets replaces a sweep per budget.
+ * {@code decaySteps} to {@code floorFraction * peak}, and the floor after: with \(s = w + \)
+ * {@code stableSteps}, for \(t \ge s\), \(\eta_t = \eta (1 - (1-f)\min(1, (t-s+1)/D))\). Used by the
+ * fitting paradigm (arXiv 2601.05049) so that one long run with decays at several budgets replaces a
+ * sweep per budget (restore a stable-phase checkpoint with
+ * {@link io.hyperp.optim.Optimizer#restoreWithNewSchedule} into an optimizer whose schedule decays there).
+ *
+ * <p>References: Hu et al., <i>MiniCPM</i> (warmup-stable-decay); Zhou et al., arXiv 2601.05049.
  *
  * @param peak          the peak rate
  * @param warmupSteps   warmup steps (>= 0)

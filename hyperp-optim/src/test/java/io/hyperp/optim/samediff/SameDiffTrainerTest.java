@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hyperp.core.param.ParamRole;
+import io.hyperp.core.param.ParamSpec;
 import io.hyperp.core.rule.Parameterizations;
 import io.hyperp.optim.OptimizerOptions;
 import io.hyperp.optim.ParamSet;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -111,9 +113,77 @@ class SameDiffTrainerTest {
     }
 
     @Test
+    void create_explicitRoles_trainWithTheGivenRoles() throws IOException {
+        INDArray[] data = hahn1();
+        SameDiff sd = mlp();
+        Map<String, ParamRole> roles = Map.of("w1", ParamRole.HIDDEN, "w2", ParamRole.HIDDEN,
+                "head", ParamRole.OUTPUT_HEAD, "b1", ParamRole.GAIN, "b2", ParamRole.GAIN, "scale", ParamRole.GAIN);
+        SameDiffTrainer trainer = SameDiffTrainer.create(sd, "loss", roles, Parameterizations.hyperP(2),
+                LrSchedule.constant(0.05), OptimizerOptions.defaults(), true, 7);
+        assertEquals(roles.keySet(), Set.copyOf(trainer.params().specs().stream().map(ParamSpec::name).toList()));
+        double w2Norm = trainer.params().array("w2").norm2Number().doubleValue();
+        INDArray b1Before = trainer.params().array("b1").dup();
+        Map<String, INDArray> batch = Map.of("x", data[0], "y", data[1]);
+        double first = trainer.loss(batch);
+        for (int s = 0; s < 20; s++) {
+            trainer.step(batch);
+        }
+        assertTrue(trainer.loss(batch) < first, "loss did not fall in 20 steps");
+        // w2 is a sphere parameter: its norm stays (float32, 1e-5 relative); b1 is AdamW: it moved.
+        assertEquals(w2Norm, trainer.params().array("w2").norm2Number().doubleValue(), 1e-5 * w2Norm);
+        assertTrue(b1Before.sub(trainer.params().array("b1")).amaxNumber().doubleValue() > 0);
+        // The trainer updates the graph's own arrays.
+        assertTrue(sd.getVariable("w2").getArr() == trainer.params().array("w2"));
+    }
+
+    @Test
+    void create_graphWithAnotherLoss_minimizesTheGivenLoss() {
+        SameDiff sd = mlp();
+        // A second loss in the graph: SameDiff would differentiate the sum of both.
+        sd.loss.absoluteDifference("l1", sd.getVariable("y"), sd.getVariable("head").mul(0.0).sum().add(
+                sd.getVariable("y")), null);
+        assertEquals(List.of("loss", "l1"), sd.getLossVariables());
+        SameDiffTrainer.create(sd, "loss", RoleInference.infer(sd).specs(), Parameterizations.hyperP(2),
+                LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1);
+        assertEquals(List.of("loss"), sd.getLossVariables());
+    }
+
+    @Test
+    void create_placeholderAsLoss_throwsIaeAndLeavesTheGraphAlone() {
+        SameDiff sd = mlp();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SameDiffTrainer.create(sd, "y", RoleInference.infer(sd).specs(), Parameterizations.hyperP(2),
+                        LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1));
+        assertTrue(e.getMessage().contains("'y'") && e.getMessage().contains("PLACEHOLDER"), e.getMessage());
+        assertEquals(List.of("loss"), sd.getLossVariables());
+    }
+
+    @Test
+    void create_trainableVariableWithoutRole_throwsIaeNamingIt() {
+        SameDiff sd = mlp();
+        Map<String, ParamRole> roles = Map.of("w1", ParamRole.HIDDEN, "w2", ParamRole.HIDDEN,
+                "head", ParamRole.OUTPUT_HEAD, "b1", ParamRole.GAIN, "b2", ParamRole.GAIN);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SameDiffTrainer.create(sd, "loss", roles, Parameterizations.hyperP(2),
+                        LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1));
+        assertTrue(e.getMessage().contains("[scale]") && e.getMessage().contains("convertToConstant"), e.getMessage());
+    }
+
+    @Test
+    void create_roleThatDoesNotFitTheRank_throwsIaeNamingVariable() {
+        SameDiff sd = mlp();
+        Map<String, ParamRole> roles = Map.of("w1", ParamRole.HIDDEN, "w2", ParamRole.HIDDEN,
+                "head", ParamRole.OUTPUT_HEAD, "b1", ParamRole.HIDDEN, "b2", ParamRole.GAIN, "scale", ParamRole.GAIN);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SameDiffTrainer.create(sd, "loss", roles, Parameterizations.hyperP(2),
+                        LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1));
+        assertTrue(e.getMessage().contains("b1"), e.getMessage());
+    }
+
+    @Test
     void create_unknownVariable_throwsIaeNamingIt() {
         SameDiff sd = mlp();
-        var spec = io.hyperp.core.param.ParamSpec.matrixInOut("w9", 1, 32, ParamRole.HIDDEN);
+        var spec = ParamSpec.matrixInOut("w9", 1, 32, ParamRole.HIDDEN);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SameDiffTrainer.create(sd, "loss", List.of(spec), Parameterizations.hyperP(2),
                         LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1));

@@ -1,0 +1,28 @@
+package io.hyperp.examples.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs the command line in-process with captured standard output and error. */
+final class CliRunner {
+  private CliRunner() {}
+
+  /** The outcome of one invocation. */
+  record Result(int status, String out, String err) {
+    /** Lines written to standard error (no trailing empty line). */
+    String[] errLines() {
+      return err.isEmpty() ? new String[0] : err.split("\\R");
+    }
+  }
+
+  static Result run(String... args) {
+    CommandLine cl = HyperpCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int status = cl.execute(args);
+    return new Result(status, out.toString(), err.toString());
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Plain-text input and output without a data-binding library: {@link io.hyperp.scaling.io.Json} writes maps,
+ * lists and numbers as JSON; {@link io.hyperp.scaling.io.CsvTable} reads a CSV file with a header row and
+ * hands out validated numeric columns.
+ *
+ * <p>Rules: numbers are written with {@link java.lang.Double#toString(double)} (exact round trip, locale
+ * independent); NaN and infinities become JSON {@code null}; bad input raises
+ * {@link java.lang.IllegalArgumentException} naming the file, row and column.
+ */
+package io.hyperp.scaling.io;
