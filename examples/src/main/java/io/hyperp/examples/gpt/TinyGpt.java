@@ -209,11 +209,12 @@ public final class TinyGpt {
         final INDArray qs = buf(tokens, width);   // queries entering attention (normalized, gained, scaled)
         final INDArray ks = buf(tokens, width);
         final INDArray v = buf(tokens, width);
-        final INDArray qhat = buf(tokens * heads, headDim);
-        final INDArray khat = buf(tokens * heads, headDim);
-        final INDArray rq = buf(tokens * heads, 1);
-        final INDArray rk = buf(tokens * heads, 1);
-        final INDArray gqEff = buf(headDim);      // gq / sqrt(h)
+        // QK-norm only:
+        final INDArray qhat = cfg.qkNorm() ? buf(tokens * heads, headDim) : null;
+        final INDArray khat = cfg.qkNorm() ? buf(tokens * heads, headDim) : null;
+        final INDArray rq = cfg.qkNorm() ? buf(tokens * heads, 1) : null;
+        final INDArray rk = cfg.qkNorm() ? buf(tokens * heads, 1) : null;
+        final INDArray gqEff = cfg.qkNorm() ? buf(headDim) : null;      // gq / sqrt(h)
         final INDArray q4 = headView(qs);
         final INDArray k4 = headView(ks);
         final INDArray v4 = headView(v);
@@ -311,7 +312,7 @@ public final class TinyGpt {
         forwardTape = new Tape(dt, constants);
         backwardTape = new Tape(dt, constants);
         recordForward(forwardTape, z, embed, blocks, saved, finalGain, head);
-        recordBackward(backwardTape, z, embed, dEmbed, blocks, saved, finalGain, dFinalGain, head, dHead);
+        recordBackward(backwardTape, z, dEmbed, blocks, saved, finalGain, dFinalGain, head, dHead);
     }
 
     /**
@@ -516,7 +517,7 @@ public final class TinyGpt {
 
     // ---------------------------------------------------------------- backward
 
-    private void recordBackward(Tape t, Buffers z, INDArray embed, INDArray dEmbed, Block[] blocks, Saved[] saved,
+    private void recordBackward(Tape t, Buffers z, INDArray dEmbed, Block[] blocks, Saved[] saved,
                                 INDArray finalGain, INDArray dFinalGain, INDArray head, INDArray dHead) {
         double c = logitMult / tokens;
         // dL/dz = (softmax - onehot(target)) * c / N, the factor applied below
