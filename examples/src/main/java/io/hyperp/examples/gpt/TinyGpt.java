@@ -2,6 +2,7 @@ package io.hyperp.examples.gpt;
 
 import io.hyperp.core.param.ParamRole;
 import io.hyperp.core.param.ParamSpec;
+import io.hyperp.core.rule.InitScheme;
 import io.hyperp.optim.ParamSet;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,9 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A small byte-level decoder-only transformer written directly in ND4J ops, with a hand-written
@@ -42,8 +45,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code .k_norm} (GAIN, length h, only with QK-norm), {@code blocks.l.attn.o} (HIDDEN),
  * {@code blocks.l.mlp_norm} (GAIN), {@code blocks.l.mlp.gate}, {@code .up}, {@code .down} (HIDDEN);
  * {@code final_norm} (GAIN); {@code head} (OUTPUT_HEAD). Initialization follows the roles (SPEC
- * section 1): U(+-1/sqrt(fan_in)) for HIDDEN, N(0, 0.02^2) for the head, N(0, 1e-4^2) for the
- * embedding, 1 for gains; it is a pure function of the config (seed included), independent of the
+ * section 1) unless another scheme is given: U(+-1/sqrt(fan_in)) for HIDDEN, N(0, 0.02^2) for the
+ * head, N(0, 1e-4^2) for the embedding, 1 for gains; values are drawn in double precision from the
+ * seed on the host, so they are a pure function of the config and the schemes, independent of the
  * backend and of the number of threads.
  *
  * <p>Implementation: the forward and backward passes are recorded once, at construction, as fixed
@@ -193,8 +197,7 @@ public final class TinyGpt {
 
         /** The first {@code rows} entries of {@link #onesRows} as a {@code [1, rows]} row. */
         INDArray onesRow(long rows) {
-            return onesRows.reshape(onesRows.length()).get(
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, rows)).reshape(1, rows);
+            return onesRows.reshape(onesRows.length()).get(NDArrayIndex.interval(0, rows)).reshape(1, rows);
         }
     }
 
@@ -206,11 +209,12 @@ public final class TinyGpt {
         final INDArray qs = buf(tokens, width);   // queries entering attention (normalized, gained, scaled)
         final INDArray ks = buf(tokens, width);
         final INDArray v = buf(tokens, width);
-        final INDArray qhat = buf(tokens * heads, headDim);
-        final INDArray khat = buf(tokens * heads, headDim);
-        final INDArray rq = buf(tokens * heads, 1);
-        final INDArray rk = buf(tokens * heads, 1);
-        final INDArray gqEff = buf(headDim);      // gq / sqrt(h)
+        // QK-norm only:
+        final INDArray qhat = cfg.qkNorm() ? buf(tokens * heads, headDim) : null;
+        final INDArray khat = cfg.qkNorm() ? buf(tokens * heads, headDim) : null;
+        final INDArray rq = cfg.qkNorm() ? buf(tokens * heads, 1) : null;
+        final INDArray rk = cfg.qkNorm() ? buf(tokens * heads, 1) : null;
+        final INDArray gqEff = cfg.qkNorm() ? buf(headDim) : null;      // gq / sqrt(h)
         final INDArray q4 = headView(qs);
         final INDArray k4 = headView(ks);
         final INDArray v4 = headView(v);
@@ -226,7 +230,10 @@ public final class TinyGpt {
         final INDArray m = buf(tokens, ffn);     // act * u3
     }
 
-    private TinyGpt(TinyGptConfig cfg) {
+    private final Function<ParamSpec, InitScheme> initOf;
+
+    private TinyGpt(TinyGptConfig cfg, Function<ParamSpec, InitScheme> initOf) {
+        this.initOf = initOf;
         this.cfg = cfg;
         this.dt = cfg.dtype();
         this.vocab = cfg.vocab();
@@ -305,17 +312,43 @@ public final class TinyGpt {
         forwardTape = new Tape(dt, constants);
         backwardTape = new Tape(dt, constants);
         recordForward(forwardTape, z, embed, blocks, saved, finalGain, head);
-        recordBackward(backwardTape, z, embed, dEmbed, blocks, saved, finalGain, dFinalGain, head, dHead);
+        recordBackward(backwardTape, z, dEmbed, blocks, saved, finalGain, dFinalGain, head, dHead);
     }
 
     /**
-     * Builds a model with every buffer allocated and parameters initialized from {@code cfg.seed()}.
+     * Builds a model with every buffer allocated and parameters initialized from {@code cfg.seed()} by
+     * role ({@link #defaultInit}).
      *
      * @throws NullPointerException if {@code cfg} is null
      */
     public static TinyGpt create(TinyGptConfig cfg) {
+        return create(cfg, spec -> defaultInit(spec.role()));
+    }
+
+    /**
+     * Builds a model whose parameters are initialized by {@code init} (for example a parameterization
+     * rule's {@code treatment(spec).init()}), drawn from {@code cfg.seed()}.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static TinyGpt create(TinyGptConfig cfg, Function<ParamSpec, InitScheme> init) {
         Objects.requireNonNull(cfg, "cfg");
-        return new TinyGpt(cfg);
+        Objects.requireNonNull(init, "init");
+        return new TinyGpt(cfg, init);
+    }
+
+    /**
+     * The reference initialization of a role (SPEC section 1): U(+-1/sqrt(fan_in)) for HIDDEN, ROUTER
+     * and EXPERT, N(0, 0.02^2) for OUTPUT_HEAD, N(0, 1e-4^2) for EMBEDDING, 1 for GAIN.
+     */
+    public static InitScheme defaultInit(ParamRole role) {
+        Objects.requireNonNull(role, "role");
+        return switch (role) {
+            case HIDDEN, ROUTER, EXPERT -> InitScheme.uniformFanIn();
+            case OUTPUT_HEAD -> InitScheme.normal(0.02);
+            case EMBEDDING -> InitScheme.normal(1e-4);
+            case GAIN -> InitScheme.constant(1.0);
+        };
     }
 
     /** The config this model was built from. */
@@ -484,7 +517,7 @@ public final class TinyGpt {
 
     // ---------------------------------------------------------------- backward
 
-    private void recordBackward(Tape t, Buffers z, INDArray embed, INDArray dEmbed, Block[] blocks, Saved[] saved,
+    private void recordBackward(Tape t, Buffers z, INDArray dEmbed, Block[] blocks, Saved[] saved,
                                 INDArray finalGain, INDArray dFinalGain, INDArray head, INDArray dHead) {
         double c = logitMult / tokens;
         // dL/dz = (softmax - onehot(target)) * c / N, the factor applied below
@@ -608,30 +641,26 @@ public final class TinyGpt {
         return ps.get(ps.size() - 1).grad();
     }
 
-    /** Creates the parameter for {@code spec} with its role's initialization and a zero gradient. */
+    /** Creates the parameter for {@code spec}, initialized by {@link #initOf}, and a zero gradient. */
     private INDArray init(List<Param> ps, SplittableRandom parent, ParamSpec spec) {
         SplittableRandom rng = parent.split();
         int count = Math.toIntExact(spec.length());
         double[] values = new double[count];
-        switch (spec.role()) {
-            case HIDDEN -> {
-                double bound = 1.0 / Math.sqrt(spec.fanIn());
+        InitScheme scheme = Objects.requireNonNull(initOf.apply(spec), "init scheme of " + spec.name());
+        switch (scheme.kind()) {
+            case UNIFORM_FAN_IN -> {
+                double bound = scheme.scale() / Math.sqrt(spec.fanIn());
                 for (int i = 0; i < count; i++) {
                     values[i] = (2.0 * rng.nextDouble() - 1.0) * bound;
                 }
             }
-            case OUTPUT_HEAD -> {
+            case NORMAL -> {
                 for (int i = 0; i < count; i++) {
-                    values[i] = 0.02 * rng.nextGaussian();
+                    values[i] = scheme.scale() * rng.nextGaussian();
                 }
             }
-            case EMBEDDING -> {
-                for (int i = 0; i < count; i++) {
-                    values[i] = 1e-4 * rng.nextGaussian();
-                }
-            }
-            case GAIN -> Arrays.fill(values, 1.0);
-            default -> throw new IllegalStateException("no initialization for role " + spec.role());
+            case CONSTANT -> Arrays.fill(values, scheme.scale());
+            default -> throw new IllegalStateException("unknown init kind " + scheme.kind());
         }
         INDArray value = buf(spec.shape());
         value.assign(Nd4j.createFromArray(values).reshape('c', spec.shape()));

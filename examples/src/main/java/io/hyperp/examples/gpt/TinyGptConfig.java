@@ -16,6 +16,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * the head dimension, a non-finite or non-positive logit multiplier, a dtype other than FLOAT or
  * DOUBLE) throw {@link IllegalArgumentException} naming the field.
  *
+ * <p>References: Ren et al., arXiv 2603.28743 (HyperP), section 4 (the reference model family).
+ *
  * @param vocab           vocabulary size (256 for bytes)
  * @param context         sequence length T
  * @param batch           sequences per step B
@@ -27,8 +29,6 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param logitMultiplier multiplier of the output logits
  * @param seed            seed of the initialization
  * @param dtype           floating-point type of every parameter and buffer (FLOAT or DOUBLE)
- *
- * <p>References: Ren et al., arXiv 2603.28743 (HyperP), section 4 (the reference model family).
  */
 public record TinyGptConfig(int vocab, int context, int batch, int depth, int width, int headDim, int ffn,
                             boolean qkNorm, double logitMultiplier, long seed, DataType dtype) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hyperp.core.param.ParamRole;
 import io.hyperp.core.param.ParamSpec;
+import io.hyperp.core.rule.InitScheme;
 import io.hyperp.core.rule.ParameterizationRule;
 import io.hyperp.core.rule.Parameterizations;
 import io.hyperp.examples.data.ByteCorpus;
@@ -103,6 +104,20 @@ class TinyGptTest {
                 }
                 default -> throw new AssertionError("unexpected role in " + name);
             }
+        }
+    }
+
+    @Test
+    void create_withInitSchemes_usesThem() {
+        TinyGpt model = TinyGpt.create(tiny(), spec -> spec.role() == ParamRole.EMBEDDING
+                ? InitScheme.normal(0.02) : TinyGpt.defaultInit(spec.role()));
+        TinyGpt.Param embed = model.params().get(0);
+        // 256 x 64 = 16384 samples: relative error of the sample std ~0.6%, 5% is ~9 sigma.
+        assertEquals(0.02, embed.value().stdNumber().doubleValue(), 0.05 * 0.02);
+        TinyGpt constant = TinyGpt.create(tiny(), spec -> InitScheme.constant(0.5));
+        for (TinyGpt.Param p : constant.params()) {
+            assertEquals(0.5, p.value().minNumber().doubleValue(), 0.0, p.spec().name());
+            assertEquals(0.5, p.value().maxNumber().doubleValue(), 0.0, p.spec().name());
         }
     }
 
