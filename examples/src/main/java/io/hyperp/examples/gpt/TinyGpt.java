@@ -12,8 +12,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -59,7 +61,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@link NdThreads} first.
  *
  * <p>Mutation and thread-safety: {@link #forwardBackward} overwrites every gradient buffer and the
- * internal activations; {@link #loss} overwrites the activations only. Parameters change only when the
+ * internal activations; {@link #loss} overwrites the activations only; {@link #indicators()} reads the
+ * activations of the latest pass and writes nothing. Parameters change only when the
  * caller (an optimizer) writes into {@link Param#value()}. An instance is not thread-safe; run
  * independent models on independent threads.
  *
@@ -119,6 +122,9 @@ public final class TinyGpt {
     private final ParamSet gradSet;
     private final Tape forwardTape;
     private final Tape backwardTape;
+    private final Buffers buffers;
+    private final Saved[] savedActs;
+    private boolean forwardDone;
 
     // Inputs.
     private final int[] hostInputs;
@@ -311,6 +317,8 @@ public final class TinyGpt {
         var constants = Tape.newConstants();
         forwardTape = new Tape(dt, constants);
         backwardTape = new Tape(dt, constants);
+        buffers = z;
+        savedActs = saved;
         recordForward(forwardTape, z, embed, blocks, saved, finalGain, head);
         recordBackward(backwardTape, z, dEmbed, blocks, saved, finalGain, dFinalGain, head, dHead);
     }
@@ -418,8 +426,157 @@ public final class TinyGpt {
         return forward();
     }
 
+    /**
+     * Stability indicators of one forward pass (SPEC section 6), all computed in double precision from
+     * the activations that pass saved. Each is bounded under HyperP as training compute grows; a value
+     * that keeps growing signals an instability.
+     *
+     * <p>Immutable and thread-safe. A non-finite activation makes the indicators that read it NaN.
+     *
+     * <p>References: Ren et al., arXiv 2603.28743 (HyperP), the stability analysis (attention Z,
+     * output RMS, outlier fraction, router Z); Zoph et al., <i>ST-MoE</i> (the Z quantity).
+     *
+     * @param attentionZ     mean over batch, heads, blocks and query positions of
+     *                       \((\log\sum_j e^{s_{ij}})^2\), where \(s_{ij}\) are the attention logits as fed
+     *                       to the softmax (after the \(1/\sqrt{h}\) scaling and QK-norm; masked future
+     *                       positions contribute nothing)
+     * @param outputRms      \(\sqrt{\text{mean}_k\, \text{mean}(h_k^2)}\) over the 2L residual branch outputs
+     *                       \(h_k\) (attention and feed-forward of every block, after the \(1/\sqrt{2L}\)
+     *                       multiplier): the root of the mean of the squared per-branch RMS
+     * @param outlierPercent for the residual stream after each block: per token, mean \(\mu\) and unbiased
+     *                       standard deviation \(\sigma\) over the width, 100 times the fraction of entries
+     *                       with \(|x - \mu| > 5\sigma\); averaged over blocks (0 when every token's entries
+     *                       are equal, and always 0 below width 27, where 5 sigma cannot be exceeded)
+     * @param routerZ        mean over MoE blocks and tokens of \((\log\sum_e e^{r_e})^2\) of the router logits
+     *                       \(r\); NaN for a dense model
+     */
+    public record Indicators(double attentionZ, double outputRms, double outlierPercent, double routerZ) {
+    }
+
+    /**
+     * The stability indicators (SPEC section 6) of the most recent forward pass ({@link #forwardBackward}
+     * or {@link #loss}), for evaluation.
+     *
+     * <p>Reads only activations saved by that pass, never the parameters, so an optimizer step taken
+     * after it does not change the result: the attention logits are recomputed from the saved queries
+     * and keys; the residual stream at each point is recovered from its saved RMS-normalized form
+     * ({@code x = xhat / r}, exact up to rounding); each branch output is the difference of the streams
+     * around it. Allocates host and device temporaries (this is not a training-step method) and writes
+     * nothing the next {@link #forwardBackward} or an optimizer reads. Not thread-safe, like the model.
+     *
+     * @return the indicators; see {@link Indicators} for the formulas
+     * @throws IllegalStateException if no forward pass has run yet
+     */
+    public Indicators indicators() {
+        if (!forwardDone) {
+            throw new IllegalStateException("indicators before any forward pass; call loss(tokens) or "
+                    + "forwardBackward(tokens) first");
+        }
+        int depth = savedActs.length;
+        double alpha = cfg.qkNorm() ? 1.0 : attnScale;
+        INDArray scores = Nd4j.create(dt, new long[] {batch, heads, ctx, ctx}, 'c');
+        double zSum = 0.0;
+        for (Saved s : savedActs) {
+            // The same product as the forward pass, so the logits are those the softmax saw.
+            Nd4j.exec(new Mmul(s.q4, s.k4, scores, alpha, 0.0,
+                    MMulTranspose.builder().transposeA(false).transposeB(true).build()));
+            zSum += sumSquaredCausalLogSumExp(scores.data().asDouble());
+        }
+        double attentionZ = zSum / ((double) depth * batch * heads * ctx);
+
+        // Residual streams in order: before block 0, after its attention, after block 0, ..., after the last.
+        double[][] streams = new double[2 * depth + 1][];
+        for (int l = 0; l < depth; l++) {
+            streams[2 * l] = unnormalized(savedActs[l].xhat1, savedActs[l].r1);
+            streams[2 * l + 1] = unnormalized(savedActs[l].xhat2, savedActs[l].r2);
+        }
+        streams[2 * depth] = unnormalized(buffers.finalXhat, buffers.finalR);
+        double meanSquares = 0.0;
+        for (int k = 0; k < 2 * depth; k++) {
+            double[] before = streams[k];
+            double[] after = streams[k + 1];
+            double sq = 0.0;
+            for (int i = 0; i < before.length; i++) {
+                double h = after[i] - before[i];
+                sq += h * h;
+            }
+            meanSquares += sq / before.length;
+        }
+        double outputRms = Math.sqrt(meanSquares / (2 * depth));
+        double outliers = 0.0;
+        for (int l = 0; l < depth; l++) {
+            outliers += outlierFraction(streams[2 * l + 2]);
+        }
+        double outlierPercent = 100.0 * outliers / depth;
+        return new Indicators(attentionZ, outputRms, outlierPercent, Double.NaN);
+    }
+
+    /** Sum over the rows of [B, H, T, T] logits of (logsumexp over the causal part of the row)^2. */
+    private double sumSquaredCausalLogSumExp(double[] s) {
+        double sum = 0.0;
+        for (int row = 0; row < batch * heads * ctx; row++) {
+            int i = row % ctx;  // query position: keys 0..i are visible
+            int base = row * ctx;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j <= i; j++) {
+                max = Math.max(max, s[base + j]);
+            }
+            double e = 0.0;
+            for (int j = 0; j <= i; j++) {
+                e += Math.exp(s[base + j] - max);
+            }
+            double lse = max + Math.log(e);
+            sum += lse * lse;
+        }
+        return sum;
+    }
+
+    /** The stream x = xhat / r ([N, d] and [N, 1] saved by an RMSNorm), row-major in double. */
+    private double[] unnormalized(INDArray xhat, INDArray r) {
+        double[] x = xhat.data().asDouble();
+        double[] rr = r.data().asDouble();
+        for (int n = 0; n < tokens; n++) {
+            for (int j = 0; j < width; j++) {
+                x[n * width + j] /= rr[n];
+            }
+        }
+        return x;
+    }
+
+    /** The fraction of entries of a row-major [N, d] stream more than 5 unbiased std from their row mean. */
+    private double outlierFraction(double[] x) {
+        long count = 0;
+        for (int n = 0; n < tokens; n++) {
+            int base = n * width;
+            double mean = 0.0;
+            for (int j = 0; j < width; j++) {
+                mean += x[base + j];
+            }
+            mean /= width;
+            double ss = 0.0;
+            for (int j = 0; j < width; j++) {
+                double c = x[base + j] - mean;
+                ss += c * c;
+            }
+            if (!Double.isFinite(ss)) {
+                return Double.NaN;
+            }
+            if (width < 2) {
+                continue;
+            }
+            double limit = 5.0 * Math.sqrt(ss / (width - 1));
+            for (int j = 0; j < width; j++) {
+                if (Math.abs(x[base + j] - mean) > limit) {
+                    count++;
+                }
+            }
+        }
+        return (double) count / ((long) tokens * width);
+    }
+
     private double forward() {
         forwardTape.run();
+        forwardDone = true;
         return lossSum.getDouble(0) / tokens;
     }
 

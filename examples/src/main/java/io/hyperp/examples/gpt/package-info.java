@@ -5,7 +5,8 @@
  * over buffers allocated once, configured by the record {@link io.hyperp.examples.gpt.TinyGptConfig}.
  *
  * <p>Entry points: {@code TinyGpt.create(config)}, then {@code forwardBackward(tokens)} (returns the
- * loss, overwrites every gradient) or {@code loss(tokens)} (forward only); {@code params()} lists every
+ * loss, overwrites every gradient) or {@code loss(tokens)} (forward only), then optionally
+ * {@code indicators()} (the stability indicators of that pass); {@code params()} lists every
  * tensor with its {@link io.hyperp.core.param.ParamSpec} (role included) for the optimizer factory,
  * which updates the parameter arrays in place. {@link io.hyperp.examples.gpt.NdThreads} sets ND4J's
  * thread counts for this workload.
