@@ -86,6 +86,14 @@ final class Tape {
         steps.add(() -> Nd4j.exec(op));
     }
 
+    /**
+     * Records an arbitrary step, run in order with the ops (for a layer with its own forward and
+     * backward, such as a mixture of experts); it counts as one op in {@link #size()}.
+     */
+    void call(Runnable step) {
+        steps.add(step);
+    }
+
     /** {@code c = alpha * op(a) op(b) + beta * c}; rank 2, or batched over leading axes for rank >= 3. */
     void mm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
         custom(new Mmul(a, b, c, alpha, beta, MMulTranspose.builder().transposeA(transA).transposeB(transB).build()));

@@ -3,6 +3,12 @@ package io.hyperp.examples.gpt;
 import io.hyperp.core.param.ParamRole;
 import io.hyperp.core.param.ParamSpec;
 import io.hyperp.core.rule.InitScheme;
+import io.hyperp.core.sphere.NormReduction;
+import io.hyperp.moe.RouterConfig;
+import io.hyperp.moe.balance.BalanceConfig;
+import io.hyperp.moe.layer.LayerParam;
+import io.hyperp.moe.layer.MoeFeedForward;
+import io.hyperp.moe.layer.MoeLayerConfig;
 import io.hyperp.optim.ParamSet;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +44,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   z = c * (RMSNorm(h) * gf) Wout^T                            untied head
  *   loss = mean over tokens of -log softmax(z)[next token]
  * </pre>
+ * With MoE ({@link TinyGptConfig#withMoe}), the SwiGLU line becomes {@code h = h + rho * MoE(n)}: a
+ * {@link MoeFeedForward} (top-k routing, SqrtGate or plain gates, no shared expert, HyperP's Switch
+ * balance loss of weight 0.1, SPEC section 5), and the loss becomes the cross-entropy plus the sum
+ * over blocks of the layers' auxiliary losses ({@link #auxLoss()}).
  * with {@code RMSNorm(x) = x / sqrt(mean(x^2) + 1e-6)} over the last axis. Matrices are stored
  * {@code [out, in]} (so {@code y = x W^T}); the embedding and the head are {@code [vocab, width]}.
  *
@@ -45,9 +55,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * and its gradient buffer: {@code embed} (EMBEDDING); per block {@code blocks.l.attn_norm} (GAIN),
  * {@code blocks.l.attn.q}, {@code .k}, {@code .v} (HIDDEN), {@code blocks.l.attn.q_norm},
  * {@code .k_norm} (GAIN, length h, only with QK-norm), {@code blocks.l.attn.o} (HIDDEN),
- * {@code blocks.l.mlp_norm} (GAIN), {@code blocks.l.mlp.gate}, {@code .up}, {@code .down} (HIDDEN);
- * {@code final_norm} (GAIN); {@code head} (OUTPUT_HEAD). Initialization follows the roles (SPEC
- * section 1) unless another scheme is given: U(+-1/sqrt(fan_in)) for HIDDEN, N(0, 0.02^2) for the
+ * {@code blocks.l.mlp_norm} (GAIN), {@code blocks.l.mlp.gate}, {@code .up}, {@code .down} (HIDDEN)
+ * or, with MoE, {@code blocks.l.moe.router} (ROUTER, {@code [E, d]}), {@code blocks.l.moe.w_gate},
+ * {@code .w_up} ({@code [E, f, d]}), {@code .w_down} ({@code [E, d, f]}) (EXPERT stacks, one matrix
+ * per expert); {@code final_norm} (GAIN); {@code head} (OUTPUT_HEAD). Initialization follows the roles (SPEC
+ * section 1) unless another scheme is given: U(+-1/sqrt(fan_in)) for HIDDEN, ROUTER and EXPERT (per
+ * expert matrix), N(0, 0.02^2) for the
  * head, N(0, 1e-4^2) for the embedding, 1 for gains; values are drawn in double precision from the
  * seed on the host, so they are a pure function of the config and the schemes, independent of the
  * backend and of the number of threads.
@@ -57,7 +70,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * by every call; matrix products go straight to BLAS through {@code Mmul}, attention is batched over
  * (batch, head) on permuted views, the embedding is a gather (its gradient a locked, deterministic
  * scatter-add), and the loss and its gradient come out of the same forward pass. Nothing is allocated
- * per step apart from small Java objects. For speed on a CPU, set ND4J's thread counts with
+ * per step apart from small Java objects. With MoE, each block's tape is split around the layer's own
+ * forward and backward calls (recorded as one step each), which allocate no tensor buffers either;
+ * the dense model records exactly the same ops as without the option. For speed on a CPU, set ND4J's thread counts with
  * {@link NdThreads} first.
  *
  * <p>Mutation and thread-safety: {@link #forwardBackward} overwrites every gradient buffer and the
@@ -68,11 +83,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Non-finite values: nothing is checked on the hot path. If parameters or activations become
  * non-finite the returned loss is NaN or infinite, which callers treat as divergence; the gradients
- * are then meaningless but the call does not fail.
+ * are then meaningless but the call does not fail. (An MoE layer refuses non-finite router logits; the
+ * model then returns NaN and skips the backward pass, leaving the gradients of the previous step.)
  *
  * <p>References: Ren et al., arXiv 2603.28743 (HyperP), sections 3-4 (model family, QK-norm,
  * residual multiplier); Shazeer, <i>GLU Variants Improve Transformer</i> (SwiGLU); Zhang and
- * Sennrich, <i>Root Mean Square Layer Normalization</i>.
+ * Sennrich, <i>Root Mean Square Layer Normalization</i>; Fedus et al., <i>Switch Transformer</i>.
  */
 public final class TinyGpt {
 
@@ -124,7 +140,9 @@ public final class TinyGpt {
     private final Tape backwardTape;
     private final Buffers buffers;
     private final Saved[] savedActs;
+    private final MoeFeedForward[] moeLayers; // one per block with MoE, else empty
     private boolean forwardDone;
+    private boolean diverged; // an MoE layer refused non-finite router logits in the latest forward
 
     // Inputs.
     private final int[] hostInputs;
@@ -159,6 +177,7 @@ public final class TinyGpt {
         INDArray dw3;
         INDArray w2;
         INDArray dw2;
+        MoeFeedForward moe; // replaces w1, w3, w2 when the config has MoE
     }
 
     /**
@@ -188,9 +207,9 @@ public final class TinyGpt {
         final INDArray dP = buf(batch, heads, ctx, ctx);
         final INDArray rowBht = buf((long) batch * heads * ctx, 1);
         final INDArray mask = causalMask();
-        final INDArray dm = buf(tokens, ffn);
-        final INDArray du3 = buf(tokens, ffn);
-        final INDArray tmpF = buf(tokens, ffn);
+        final INDArray dm = cfg.isMoe() ? null : buf(tokens, ffn);
+        final INDArray du3 = cfg.isMoe() ? null : buf(tokens, ffn);
+        final INDArray tmpF = cfg.isMoe() ? null : buf(tokens, ffn);
         final INDArray finalXhat = buf(tokens, width);
         final INDArray finalR = buf(tokens, 1);
         final INDArray finalOut = buf(tokens, width);
@@ -230,10 +249,11 @@ public final class TinyGpt {
         final INDArray xhat2 = buf(tokens, width);
         final INDArray r2 = buf(tokens, 1);
         final INDArray n2 = buf(tokens, width);
-        final INDArray act = buf(tokens, ffn);   // silu(n2 W1^T)
-        final INDArray sig = buf(tokens, ffn);   // sigmoid(n2 W1^T)
-        final INDArray u3 = buf(tokens, ffn);    // n2 W3^T
-        final INDArray m = buf(tokens, ffn);     // act * u3
+        // Dense MLP only (an MoE layer keeps its own activations):
+        final INDArray act = cfg.isMoe() ? null : buf(tokens, ffn);   // silu(n2 W1^T)
+        final INDArray sig = cfg.isMoe() ? null : buf(tokens, ffn);   // sigmoid(n2 W1^T)
+        final INDArray u3 = cfg.isMoe() ? null : buf(tokens, ffn);    // n2 W3^T
+        final INDArray m = cfg.isMoe() ? null : buf(tokens, ffn);     // act * u3
     }
 
     private final Function<ParamSpec, InitScheme> initOf;
@@ -281,6 +301,11 @@ public final class TinyGpt {
             b.dwo = lastGrad(ps);
             b.g2 = init(ps, rng, ParamSpec.vector(p + "mlp_norm", d, ParamRole.GAIN));
             b.dg2 = lastGrad(ps);
+            if (cfg.isMoe()) {
+                b.moe = createMoe(p + "moe", ps, rng);
+                blocks[l] = b;
+                continue;
+            }
             b.w1 = init(ps, rng, ParamSpec.matrixOutIn(p + "mlp.gate", ffn, d, ParamRole.HIDDEN));
             b.dw1 = lastGrad(ps);
             b.w3 = init(ps, rng, ParamSpec.matrixOutIn(p + "mlp.up", ffn, d, ParamRole.HIDDEN));
@@ -302,6 +327,7 @@ public final class TinyGpt {
         }
         valueSet = values.build();
         gradSet = grads.build();
+        moeLayers = Arrays.stream(blocks).map(b -> b.moe).filter(Objects::nonNull).toArray(MoeFeedForward[]::new);
 
         hostInputs = new int[tokens];
         hostTargets = new int[tokens];
@@ -391,7 +417,10 @@ public final class TinyGpt {
         return gradSet;
     }
 
-    /** The number of ND4J ops one {@link #forwardBackward} call executes (for profiling). */
+    /**
+     * The number of ND4J ops one {@link #forwardBackward} call executes (for profiling; a call into an
+     * MoE layer counts as one).
+     */
     public int opsPerStep() {
         return forwardTape.size() + backwardTape.size();
     }
@@ -410,7 +439,9 @@ public final class TinyGpt {
     public double forwardBackward(int[] tokens) {
         loadTokens(tokens);
         double loss = forward();
-        backwardTape.run();
+        if (!diverged) {
+            backwardTape.run();
+        }
         return loss;
     }
 
@@ -508,7 +539,15 @@ public final class TinyGpt {
             outliers += outlierFraction(streams[2 * l + 2]);
         }
         double outlierPercent = 100.0 * outliers / depth;
-        return new Indicators(attentionZ, outputRms, outlierPercent, Double.NaN);
+        double routerZ = Double.NaN;
+        if (moeLayers.length > 0) {
+            routerZ = 0.0;
+            for (MoeFeedForward moe : moeLayers) {
+                routerZ += moe.lastStats().routerZ();
+            }
+            routerZ /= moeLayers.length;
+        }
+        return new Indicators(attentionZ, outputRms, outlierPercent, routerZ);
     }
 
     /** Sum over the rows of [B, H, T, T] logits of (logsumexp over the causal part of the row)^2. */
@@ -575,9 +614,39 @@ public final class TinyGpt {
     }
 
     private double forward() {
+        diverged = false;
         forwardTape.run();
         forwardDone = true;
-        return lossSum.getDouble(0) / tokens;
+        if (diverged) {
+            return Double.NaN;
+        }
+        double loss = lossSum.getDouble(0) / tokens;
+        for (MoeFeedForward moe : moeLayers) {
+            loss += moe.auxLoss();
+        }
+        return loss;
+    }
+
+    /**
+     * The sum over blocks of the MoE auxiliary (load-balancing) losses of the latest forward pass,
+     * included in the loss that pass returned; 0 for a dense model. Subtract it for the plain
+     * cross-entropy.
+     *
+     * @throws IllegalStateException if no forward pass has run yet
+     */
+    public double auxLoss() {
+        if (!forwardDone) {
+            throw new IllegalStateException("auxLoss before any forward pass; call loss(tokens) or "
+                    + "forwardBackward(tokens) first");
+        }
+        if (diverged) {
+            return Double.NaN;
+        }
+        double aux = 0.0;
+        for (MoeFeedForward moe : moeLayers) {
+            aux += moe.auxLoss();
+        }
+        return aux;
     }
 
     private void loadTokens(int[] tokens) {
@@ -654,6 +723,24 @@ public final class TinyGpt {
 
     private void recordMlpForward(Tape t, Buffers z, Block b, Saved s) {
         rmsForward(t, z.h, b.g2, s.xhat2, s.r2, s.n2);
+        if (b.moe != null) {
+            MoeFeedForward moe = b.moe;
+            t.call(() -> {
+                if (diverged) {
+                    z.h.assign(Double.NaN);
+                    return;
+                }
+                try {
+                    INDArray y = moe.forward(s.n2);
+                    Nd4j.getBlasWrapper().level1().axpy(y.length(), rho, y, z.h);   // h += rho * y
+                } catch (IllegalArgumentException nonFiniteRouterLogits) {
+                    // The layer refuses non-finite logits; the model reports divergence as a NaN loss.
+                    diverged = true;
+                    z.h.assign(Double.NaN);
+                }
+            });
+            return;
+        }
         t.mm(s.n2, b.w1, s.act, false, true, 1.0, 0.0);
         t.mm(s.n2, b.w3, s.u3, false, true, 1.0, 0.0);
         t.sigmoid(s.act, s.sig);
@@ -691,6 +778,13 @@ public final class TinyGpt {
     }
 
     private void recordMlpBackward(Tape t, Buffers z, Block b, Saved s) {
+        if (b.moe != null) {
+            MoeFeedForward moe = b.moe;
+            t.scale(z.dh, rho, z.tmpD);                                    // dL/dy
+            t.call(() -> z.dn.assign(moe.backward(z.tmpD)));               // dL/dn2, layer gradients
+            rmsBackward(t, z, z.dn, s.xhat2, s.r2, b.g2, b.dg2, 1.0, z.tmpD, z.colD, z.dh, true);
+            return;
+        }
         t.mm(z.dh, s.m, b.dw2, true, false, rho, 0.0);
         t.mm(z.dh, b.w2, z.dm, false, false, rho, 0.0);   // dL/dm
         t.mul(z.dm, s.act, z.du3);                         // dL/du3
@@ -798,8 +892,34 @@ public final class TinyGpt {
         return ps.get(ps.size() - 1).grad();
     }
 
+    /**
+     * Creates the MoE feed-forward of one block ({@code config().moe()}, no shared expert, HyperP's
+     * balance losses) and re-initializes its parameters by {@link #initOf} from this model's seed.
+     */
+    private MoeFeedForward createMoe(String name, List<Param> ps, SplittableRandom rng) {
+        TinyGptConfig.Moe m = cfg.moe();
+        RouterConfig router = new RouterConfig(m.experts(), m.topK(), false, m.sqrtGate(),
+                RouterConfig.DEFAULT_SHARED_WEIGHT);
+        MoeLayerConfig layer = new MoeLayerConfig(width, m.expertFfn(), router, BalanceConfig.defaults(), 0.0);
+        MoeFeedForward moe = MoeFeedForward.create(name, layer, tokens, dt, NormReduction.local(), cfg.seed());
+        for (LayerParam lp : moe.params()) {
+            lp.value().assign(initialValues(rng, lp.spec()));
+            ps.add(new Param(lp.spec(), lp.value(), lp.grad()));
+        }
+        return moe;
+    }
+
     /** Creates the parameter for {@code spec}, initialized by {@link #initOf}, and a zero gradient. */
     private INDArray init(List<Param> ps, SplittableRandom parent, ParamSpec spec) {
+        INDArray value = buf(spec.shape());
+        value.assign(initialValues(parent, spec));
+        INDArray grad = buf(spec.shape());
+        ps.add(new Param(spec, value, grad));
+        return value;
+    }
+
+    /** The initial values of {@code spec} by {@link #initOf}, drawn in double from a split of {@code parent}. */
+    private INDArray initialValues(SplittableRandom parent, ParamSpec spec) {
         SplittableRandom rng = parent.split();
         int count = Math.toIntExact(spec.length());
         double[] values = new double[count];
@@ -819,10 +939,6 @@ public final class TinyGpt {
             case CONSTANT -> Arrays.fill(values, scheme.scale());
             default -> throw new IllegalStateException("unknown init kind " + scheme.kind());
         }
-        INDArray value = buf(spec.shape());
-        value.assign(Nd4j.createFromArray(values).reshape('c', spec.shape()));
-        INDArray grad = buf(spec.shape());
-        ps.add(new Param(spec, value, grad));
-        return value;
+        return Nd4j.createFromArray(values).reshape('c', spec.shape());
     }
 }

@@ -48,6 +48,16 @@ class TinyGptIndicatorsTest {
     }
 
     @Test
+    void indicators_moeSqrtGate_matchReferenceIncludingRouterZ() {
+        checkAgainstReference(tiny().withMoe(4, 2, true, 6).withSeed(24L), 11L);
+    }
+
+    @Test
+    void indicators_moePlainGatesTop1_matchReferenceIncludingRouterZ() {
+        checkAgainstReference(tiny().withMoe(3, 1, false, 10).withSeed(25L), 12L);
+    }
+
+    @Test
     void indicators_plantedOutliers_matchReference() {
         // Width 64: one entry can exceed 5 unbiased std only when d >= 27. Token t's embedding is N(0, 1)
         // with a spike of 3 + 0.75 t in coordinate 0, about 2.8 to 6.9 std of its row: some tokens fall
@@ -144,7 +154,11 @@ class TinyGptIndicatorsTest {
         // Outlier counts are integers over N*d entries: exact agreement unless an entry sits on the
         // 5-sigma boundary to within rounding, which the planted data keep far away from.
         assertEquals(ref[2], got.outlierPercent(), 1e-12, "outlierPercent");
-        assertTrue(Double.isNaN(got.routerZ()), "routerZ");
+        if (Double.isNaN(ref[3])) {
+            assertTrue(Double.isNaN(got.routerZ()), "routerZ of a dense model: " + got.routerZ());
+        } else {
+            assertEquals(ref[3], got.routerZ(), rel * Math.abs(ref[3]), "routerZ");
+        }
     }
 
     /** Moves parameters off the initialization so attention is far from uniform and gains differ from 1. */
@@ -176,7 +190,7 @@ class TinyGptIndicatorsTest {
             return r;
         }
 
-        /** {attentionZ, outputRms, outlierPercent} per SPEC section 6. */
+        /** {attentionZ, outputRms, outlierPercent, routerZ (NaN if dense)} per SPEC section 6. */
         double[] indicators(int[] tokens) {
             int b = cfg.batch();
             int t = cfg.context();
@@ -247,6 +261,13 @@ class TinyGptIndicatorsTest {
                 branchSq += meanSquare(attn);
                 addInto(h, attn);
                 double[][] n2 = rmsNorm(h, p.get(pre + "mlp_norm"));
+                if (cfg.isMoe()) {
+                    double[][] moe = scale(moe(n2, pre + "moe."), rho);
+                    branchSq += meanSquare(moe);
+                    addInto(h, moe);
+                    outliers += outlierFraction(h);
+                    continue;
+                }
                 double[][] u1 = matT(n2, p.get(pre + "mlp.gate"), f);
                 double[][] u3 = matT(n2, p.get(pre + "mlp.up"), f);
                 double[][] m = new double[n][f];
@@ -261,7 +282,77 @@ class TinyGptIndicatorsTest {
                 outliers += outlierFraction(h);
             }
             return new double[] {zSum / ((double) depth * b * heads * t), Math.sqrt(branchSq / (2 * depth)),
-                100.0 * outliers / depth};
+                100.0 * outliers / depth, cfg.isMoe() ? routerZSum / (depth * n) : Double.NaN};
+        }
+
+        private double routerZSum;
+
+        /**
+         * SPEC section 5 without a shared expert: router logits x W_r^T, the top-k (ties to the lower
+         * index), gates softmax over the selected logits, y = sum_j c_j E_j(x) with c = sqrt(g) or g,
+         * E(x) = W_down (silu(W_gate x) * (W_up x)). Adds the router Z of every token to routerZSum.
+         */
+        private double[][] moe(double[][] x, String pre) {
+            TinyGptConfig.Moe m = cfg.moe();
+            int d = cfg.width();
+            int f = m.expertFfn();
+            double[] wr = p.get(pre + "router");
+            double[] wg = p.get(pre + "w_gate");
+            double[] wu = p.get(pre + "w_up");
+            double[] wd = p.get(pre + "w_down");
+            double[][] logits = matT(x, wr, m.experts());
+            double[][] y = new double[x.length][d];
+            for (int i = 0; i < x.length; i++) {
+                double[] l = logits[i];
+                double max = Double.NEGATIVE_INFINITY;
+                for (double v : l) {
+                    max = Math.max(max, v);
+                }
+                double sum = 0;
+                for (double v : l) {
+                    sum += Math.exp(v - max);
+                }
+                double lse = max + Math.log(sum);
+                routerZSum += lse * lse;
+                boolean[] taken = new boolean[l.length];
+                int[] sel = new int[m.topK()];
+                for (int j = 0; j < sel.length; j++) {
+                    int best = -1;
+                    for (int e = 0; e < l.length; e++) {
+                        if (!taken[e] && (best < 0 || l[e] > l[best])) {
+                            best = e;
+                        }
+                    }
+                    taken[best] = true;
+                    sel[j] = best;
+                }
+                double gsum = 0;
+                for (int e : sel) {
+                    gsum += Math.exp(l[e] - l[sel[0]]);
+                }
+                for (int e : sel) {
+                    double g = Math.exp(l[e] - l[sel[0]]) / gsum;
+                    double c = m.sqrtGate() ? Math.sqrt(g) : g;
+                    double[] hid = new double[f];
+                    for (int o = 0; o < f; o++) {
+                        double a = 0;
+                        double u = 0;
+                        for (int q = 0; q < d; q++) {
+                            a += wg[(e * f + o) * d + q] * x[i][q];
+                            u += wu[(e * f + o) * d + q] * x[i][q];
+                        }
+                        hid[o] = a / (1 + Math.exp(-a)) * u;
+                    }
+                    for (int o = 0; o < d; o++) {
+                        double v = 0;
+                        for (int q = 0; q < f; q++) {
+                            v += wd[(e * d + o) * f + q] * hid[q];
+                        }
+                        y[i][o] += c * v;
+                    }
+                }
+            }
+            return y;
         }
 
         private static double outlierFraction(double[][] h) {
