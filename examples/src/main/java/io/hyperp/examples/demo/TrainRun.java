@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * One training run of the demo: a {@link TinyGpt} built for a parameterization rule, trained on a
@@ -38,7 +37,27 @@ public final class TrainRun {
     private TrainRun() {
     }
 
-    /** As {@link #run(TinyGptConfig, ParameterizationRule, double, TrainRunConfig, ByteCorpus, Consumer)} without a listener. */
+    /**
+     * Observes a run while it trains, on the training thread. Only {@link #onEval} must be given, so a
+     * method reference such as {@code list::add} serves as a listener.
+     */
+    @FunctionalInterface
+    public interface Listener {
+
+        /** Called after every evaluation (and after the last step). */
+        void onEval(TrainRunResult.Eval eval);
+
+        /**
+         * Called after every optimizer step, and once more when a run ends early.
+         *
+         * @param done  the steps done so far
+         * @param total the steps the run would take without divergence
+         */
+        default void onStep(int done, int total) {
+        }
+    }
+
+    /** As {@link #run(TinyGptConfig, ParameterizationRule, double, TrainRunConfig, ByteCorpus, Listener)} without a listener. */
     public static TrainRunResult run(TinyGptConfig model, ParameterizationRule rule, double learningRate,
                                      TrainRunConfig config, ByteCorpus corpus) {
         return run(model, rule, learningRate, config, corpus, e -> { });
@@ -52,17 +71,17 @@ public final class TrainRun {
      * @param learningRate the peak learning rate (finite, > 0)
      * @param config       steps, evaluation and data settings
      * @param corpus       the data
-     * @param onEval       called after every evaluation, on the calling thread
+     * @param listener     told of every step and evaluation, on the calling thread
      * @throws IllegalArgumentException if the learning rate is not finite and positive, or the rule's
      *                                  residual-branch multiplier is not the model's \(1/\sqrt{2L}\)
      */
     public static TrainRunResult run(TinyGptConfig model, ParameterizationRule rule, double learningRate,
-                                     TrainRunConfig config, ByteCorpus corpus, Consumer<TrainRunResult.Eval> onEval) {
+                                     TrainRunConfig config, ByteCorpus corpus, Listener listener) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(corpus, "corpus");
-        Objects.requireNonNull(onEval, "onEval");
+        Objects.requireNonNull(listener, "listener");
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "learningRate (%s) must be positive and finite", learningRate));
@@ -101,8 +120,10 @@ public final class TrainRun {
             losses[ran++] = loss;
             if (!(loss <= config.divergenceLoss()) || !optimizer.step(net.grads(), net.values())) {
                 divergedAt = step;
+                listener.onStep(config.steps(), config.steps());
                 break;
             }
+            listener.onStep(step + 1, config.steps());
             sinceEval += loss;
             stepsSinceEval++;
             if ((step + 1) % config.evalEvery() == 0 || step + 1 == config.steps()) {
@@ -113,11 +134,12 @@ public final class TrainRun {
                 val /= validation.length;
                 TrainRunResult.Eval e = new TrainRunResult.Eval(step + 1, sinceEval / stepsSinceEval, val);
                 evals.add(e);
-                onEval.accept(e);
+                listener.onEval(e);
                 sinceEval = 0;
                 stepsSinceEval = 0;
                 if (!Double.isFinite(val)) {
                     divergedAt = step;
+                    listener.onStep(config.steps(), config.steps());
                     break;
                 }
                 finalValidation = val;

@@ -1,0 +1,158 @@
+package io.hyperp.examples.demo;
+
+import io.hyperp.core.rule.ParameterizationRule;
+import io.hyperp.core.rule.Parameterizations;
+import io.hyperp.examples.gpt.TinyGptConfig;
+import io.hyperp.scaling.transfer.Axis;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The runs of one demo study: for each method and each scale along one axis, a learning-rate sweep
+ * of the same model family at an equal token budget.
+ *
+ * <p>Built by {@link #width}, {@link #depth} or {@link #tiny}; immutable.
+ *
+ * @param axis    the axis along which the scales differ
+ * @param scales  the scales (widths or depths), increasing
+ * @param methods the methods compared, each with its learning-rate grid
+ * @param base    the model every run starts from (batch, context, head dimension, seed)
+ * @param run     steps, evaluation and data settings shared by every run
+ */
+public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, TinyGptConfig base,
+                       TrainRunConfig run) {
+
+    /** The plain Muon baseline's decoupled weight decay. */
+    public static final double BASELINE_WEIGHT_DECAY = 0.1;
+
+    /**
+     * A method of the study: a name, a grid of peak learning rates and how its rule is built.
+     *
+     * @param name          short label used in files and tables ({@code hyperp}, {@code muon})
+     * @param title         the name shown in plots and reports
+     * @param learningRates the swept peak learning rates, increasing
+     * @param baseline      true for the plain Muon baseline, false for HyperP
+     */
+    public record Method(String name, String title, List<Double> learningRates, boolean baseline) {
+
+        /** Copies the grid. */
+        public Method {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(title, "title");
+            learningRates = List.copyOf(learningRates);
+        }
+
+        /** The method's rule for a model of depth {@code depth}; the baseline's logits refer to {@code baseDepth}. */
+        public ParameterizationRule rule(int baseDepth, int depth) {
+            return baseline ? Parameterizations.muonBaseline(baseDepth, depth, BASELINE_WEIGHT_DECAY)
+                    : Parameterizations.hyperP(depth);
+        }
+    }
+
+    /** One run of the plan. */
+    public record Cell(Method method, int scale, TinyGptConfig model, ParameterizationRule rule, double learningRate) {
+    }
+
+    /** Copies the lists. */
+    public DemoPlan {
+        Objects.requireNonNull(axis, "axis");
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(run, "run");
+        scales = List.copyOf(scales);
+        methods = List.copyOf(methods);
+    }
+
+    /** Learning rates {@code first * 2^i}, {@code i = 0 .. n-1}. */
+    static List<Double> grid(double first, int n) {
+        List<Double> g = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            g.add(first * Math.pow(2, i));
+        }
+        return g;
+    }
+
+    /**
+     * The width study: widths {@code 32, 64, 128} (with {@code full}, also 256), depth 2, head dimension
+     * 32, FFN 4d, batch 16 x context 64; HyperP and the Muon baseline each over learning rates a factor 2
+     * apart.
+     */
+    public static DemoPlan width(boolean full, int steps, long seed) {
+        List<Integer> widths = full ? List.of(32, 64, 128, 256) : List.of(32, 64, 128);
+        return new DemoPlan(Axis.WIDTH, widths, methods(full), TinyGptConfig.defaults().withSeed(seed),
+                runConfig(steps, seed));
+    }
+
+    /** The depth study: depths {@code 1, 2, 4} (with {@code full}, also 8) at width 64. */
+    public static DemoPlan depth(boolean full, int steps, long seed) {
+        List<Integer> depths = full ? List.of(1, 2, 4, 8) : List.of(1, 2, 4);
+        return new DemoPlan(Axis.DEPTH, depths, methods(full),
+                TinyGptConfig.defaults().withWidth(64).withFfn(256).withSeed(seed), runConfig(steps, seed));
+    }
+
+    /** A seconds-long study for tests: widths 16 and 32 at context 16, batch 4, three learning rates. */
+    public static DemoPlan tiny(int steps, long seed) {
+        List<Method> m = List.of(new Method("hyperp", "HyperP", grid(0.01, 3), false),
+                new Method("muon", "Muon baseline", grid(0.005, 3), true));
+        TinyGptConfig base = TinyGptConfig.defaults().withHeadDim(8).withContext(16).withBatch(4).withSeed(seed);
+        return new DemoPlan(Axis.WIDTH, List.of(16, 32), m, base,
+                runConfig(steps, seed).withEvalEvery(Math.max(1, steps / 2)).withEvalBatches(1));
+    }
+
+    private static List<Method> methods(boolean full) {
+        return full
+                ? List.of(new Method("hyperp", "HyperP", grid(0.0025, 7), false),
+                        new Method("muon", "Muon baseline", grid(0.00125, 7), true))
+                : List.of(new Method("hyperp", "HyperP", grid(0.005, 5), false),
+                        new Method("muon", "Muon baseline", grid(0.0025, 5), true));
+    }
+
+    private static TrainRunConfig runConfig(int steps, long seed) {
+        return TrainRunConfig.defaults().withSteps(steps).withEvalEvery(Math.max(1, steps / 8)).withEvalBatches(8)
+                .withDataSeed(seed).withEvalSeed(seed + 1000);
+    }
+
+    /** The model at one scale. */
+    public TinyGptConfig model(int scale) {
+        return switch (axis) {
+            case WIDTH -> base.withWidth(scale).withFfn(4 * scale);
+            case DEPTH -> base.withDepth(scale);
+            default -> throw new IllegalStateException("no model for axis " + axis);
+        };
+    }
+
+    /** The depth the baseline's output multiplier refers to: the smallest model's. */
+    public int baseDepth() {
+        return model(scales.get(0)).depth();
+    }
+
+    /** Every run, the most expensive first (so that parallel workers finish together). */
+    public List<Cell> cells() {
+        List<Cell> cells = new ArrayList<>();
+        for (Method m : methods) {
+            for (int s : scales) {
+                TinyGptConfig model = model(s);
+                ParameterizationRule rule = m.rule(baseDepth(), model.depth());
+                for (double lr : m.learningRates()) {
+                    cells.add(new Cell(m, s, model, rule, lr));
+                }
+            }
+        }
+        cells.sort(Comparator.comparingLong((Cell c) -> -c.model().parameterCount()));
+        return cells;
+    }
+
+    /** Training tokens of every run: steps x batch x context. */
+    public long tokensPerRun() {
+        return (long) run.steps() * base.batch() * base.context();
+    }
+
+    /** A one-line description for logs. */
+    public String describe() {
+        return String.format(Locale.ROOT, "%s %s, %d steps per run (batch %d x context %d, %,d tokens), %d runs",
+                axis.label(), scales, run.steps(), base.batch(), base.context(), tokensPerRun(),
+                scales.size() * methods.stream().mapToInt(m -> m.learningRates().size()).sum());
+    }
+}
