@@ -48,7 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--full", description = "a longer study: four scales, seven learning rates, 3x the steps")
     boolean full;
 
-    @Option(names = "--steps", paramLabel = "N", description = "training steps per run (default 240; --full 720)")
+    @Option(names = "--steps", paramLabel = "N", description = "training steps per run (default 180; --full 540)")
     Integer steps;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of models and data (default 1)", defaultValue = "1")
@@ -60,6 +60,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "runs trained in parallel (default: the cores)")
     Integer threads;
+
+    @Option(names = "--head-std", paramLabel = "STD", description = "std of the output head's initialization "
+            + "(default 0.08; the paper's 0.02 caps the logits of models this narrow)")
+    Double headStd;
 
     @Option(names = "--tiny", hidden = true, description = "a seconds-long study, for tests")
     boolean tiny;
@@ -98,21 +102,34 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoPlan plan() {
-        int n = steps != null ? steps : tiny ? 6 : full ? 720 : 240;
+        int n = steps != null ? steps : tiny ? 6 : full ? 540 : 180;
         if (n < 2) {
             throw new ParameterException(spec.commandLine(), "--steps must be >= 2, found " + n);
         }
-        if (tiny) {
-            return DemoPlan.tiny(n, seed);
+        double std = headStd == null ? DemoPlan.DEFAULT_HEAD_STD : headStd;
+        if (!(std > 0 && Double.isFinite(std))) {
+            throw new ParameterException(spec.commandLine(), "--head-std must be positive and finite, found " + std);
         }
-        return switch (axis) {
+        if (tiny) {
+            return DemoPlan.tiny(n, seed).withHeadStd(std);
+        }
+        DemoPlan plan = switch (axis) {
             case "width" -> DemoPlan.width(full, n, seed);
             case "depth" -> DemoPlan.depth(full, n, seed);
             default -> throw new ParameterException(spec.commandLine(), "--axis must be width or depth, found " + axis);
         };
+        return plan.withHeadStd(std);
     }
 
-    /** Trains every cell of the plan on a pool of {@code nThreads}, with an overall progress bar and ETA. */
+    /** Per-step cost of a model relative to its parameter count: a fixed overhead of small ops plus the matrices. */
+    private static double cost(DemoPlan.Cell c) {
+        return c.model().parameterCount() + 150_000.0;
+    }
+
+    /**
+     * Trains every cell of the plan on a pool of {@code nThreads}, with an overall progress bar whose ETA
+     * weighs each step by its model's estimated cost (a step at width 128 costs about four at width 32).
+     */
     private static List<DemoReport.Run> train(DemoPlan plan, ByteCorpus corpus, int nThreads, PrintWriter o)
             throws InterruptedException {
         List<DemoPlan.Cell> cells = plan.cells();
@@ -125,7 +142,11 @@ public final class DemoCommand implements Callable<Integer> {
             return t;
         });
         List<DemoReport.Run> runs = new ArrayList<>();
-        try (ProgressBar total = bar("all " + cells.size() + " runs", (long) cells.size() * stepsPerRun)) {
+        double totalWork = cells.stream().mapToDouble(c -> cost(c) * stepsPerRun).sum();
+        java.util.concurrent.atomic.DoubleAdder work = new java.util.concurrent.atomic.DoubleAdder();
+        try (ProgressBar total = new ProgressBarBuilder().setTaskName("all " + cells.size() + " runs")
+                .setInitialMax(1000).setStyle(ProgressBarStyle.ASCII).setUnit(" \u2030 of the work", 1)
+                .setUpdateIntervalMillis(1000).build()) {
             List<Future<DemoReport.Run>> futures = new ArrayList<>();
             for (DemoPlan.Cell c : cells) {
                 futures.add(pool.submit(() -> {
@@ -143,8 +164,9 @@ public final class DemoCommand implements Callable<Integer> {
 
                                     @Override
                                     public void onStep(int done, int all) {
-                                        total.stepBy(done - last[0]);
+                                        work.add(cost(c) * (done - last[0]));
                                         last[0] = done;
+                                        total.stepTo(Math.min(1000, Math.round(1000 * work.sum() / totalWork)));
                                         if (mine != null) {
                                             mine.stepTo(done);
                                         }

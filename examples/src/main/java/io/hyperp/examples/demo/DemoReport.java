@@ -10,7 +10,6 @@ import io.hyperp.scaling.sweep.SweepPoint;
 import io.hyperp.scaling.transfer.Scale;
 import io.hyperp.scaling.transfer.StudyReport;
 import io.hyperp.scaling.transfer.TransferQuality;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,6 +27,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -246,7 +246,7 @@ final class DemoReport {
                 pts.setLineColor(color);
                 pts.setMarkerColor(color);
                 pts.setMarker(SeriesMarkers.CIRCLE);
-                pts.setLineStyle(new BasicStroke(0f));
+                pts.setLineStyle(SeriesLines.NONE);
                 if (fit.isOk()) {
                     List<Double> fx = new ArrayList<>();
                     List<Double> fy = new ArrayList<>();
