@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A small byte-level decoder-only transformer written directly in ND4J ops, with a hand-written
@@ -119,6 +120,13 @@ public final class TinyGpt {
     private final ParamSet gradSet;
     private final Tape forwardTape;
     private final Tape backwardTape;
+
+    // Kept for the stability indicators, which read the activations of the last forward pass.
+    private final INDArray embedding;
+    private final Block[] blockList;
+    private final Saved[] savedList;
+    private final Buffers buffers;
+    private boolean forwardRan;
 
     // Inputs.
     private final int[] hostInputs;
@@ -311,6 +319,10 @@ public final class TinyGpt {
         var constants = Tape.newConstants();
         forwardTape = new Tape(dt, constants);
         backwardTape = new Tape(dt, constants);
+        embedding = embed;
+        blockList = blocks;
+        savedList = saved;
+        buffers = z;
         recordForward(forwardTape, z, embed, blocks, saved, finalGain, head);
         recordBackward(backwardTape, z, dEmbed, blocks, saved, finalGain, dFinalGain, head, dHead);
     }
@@ -418,7 +430,66 @@ public final class TinyGpt {
         return forward();
     }
 
+    /**
+     * The stability indicators of SPEC section 6 for the batch of the most recent forward pass.
+     *
+     * @param attentionZ     mean over batch, heads and query positions of the squared logsumexp of the
+     *                       (causally masked) attention logits
+     * @param outputRms      over every residual branch output h (attention and MLP of each block, after
+     *                       the \(1/\sqrt{2L}\) multiplier), the root of the mean of \(\mathrm{mean}(h^2)\)
+     * @param outlierPercent per block, the residual stream after it; per token, the mean and unbiased
+     *                       standard deviation over the width; 100 times the fraction of entries more
+     *                       than 5 standard deviations from the mean; averaged over blocks
+     */
+    public record Indicators(double attentionZ, double outputRms, double outlierPercent) {
+    }
+
+    /**
+     * The stability indicators (SPEC section 6) of the batch last seen by {@link #forwardBackward} or
+     * {@link #loss}, computed from the activations that pass saved. Meant for evaluation time: it
+     * allocates its temporaries and costs about one more forward pass; it changes neither parameters,
+     * gradients nor saved activations.
+     *
+     * @throws IllegalStateException if no forward pass has run yet
+     */
+    public Indicators indicators() {
+        if (!forwardRan) {
+            throw new IllegalStateException("indicators: no forward pass has run yet");
+        }
+        double alpha = cfg.qkNorm() ? 1.0 : attnScale;
+        INDArray mask = buffers.mask.reshape(1, 1, ctx, ctx).broadcast(batch, heads, ctx, ctx);
+        INDArray h = embedding.getRows(hostInputs);
+        double zSum = 0;
+        double msSum = 0;
+        double outlierSum = 0;
+        for (int l = 0; l < blockList.length; l++) {
+            Block b = blockList[l];
+            Saved s = savedList[l];
+            INDArray scores = Nd4j.matmul(s.q4.dup(), s.k4.dup(), null, false, true, false).muli(alpha).addi(mask);
+            INDArray max = scores.max(true, 3);
+            INDArray lse = Transforms.log(Transforms.exp(scores.subi(max.broadcast(scores.shape())), false)
+                    .sum(true, 3), false).addi(max);
+            zSum += lse.mul(lse).meanNumber().doubleValue();
+            INDArray attn = s.o.mmul(b.wo.transpose()).muli(rho);
+            INDArray mlp = s.m.mmul(b.w2.transpose()).muli(rho);
+            msSum += meanSquare(attn) + meanSquare(mlp);
+            h.addi(attn).addi(mlp);
+            INDArray mean = h.mean(true, 1);
+            INDArray std = h.std(true, true, 1);
+            INDArray excess = Transforms.abs(h.subColumnVector(mean), false).subiColumnVector(std.muli(5.0));
+            outlierSum += 100.0 * excess.gt(0.0).castTo(DataType.DOUBLE).sumNumber().doubleValue() / h.length();
+        }
+        int depth = blockList.length;
+        return new Indicators(zSum / depth, Math.sqrt(msSum / (2.0 * depth)), outlierSum / depth);
+    }
+
+    private static double meanSquare(INDArray x) {
+        double norm = x.norm2Number().doubleValue();
+        return norm * norm / x.length();
+    }
+
     private double forward() {
+        forwardRan = true;
         forwardTape.run();
         return lossSum.getDouble(0) / tokens;
     }
