@@ -37,13 +37,16 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *   <li>{@code runs.csv}: one row per run (method, width, depth, learning rate, final validation loss
  *       or NaN if diverged, final training loss, divergence, tokens, seconds); readable by
  *       {@code hyperp optimum};</li>
- *   <li>{@code curves.csv}: every evaluation of every run (step, training and validation loss);</li>
+ *   <li>{@code curves.csv}: every evaluation of every run (step, training and validation loss, stability
+ *       indicators);</li>
  *   <li>{@code summary.json}: the plan, each sweep's fit (eta*, bootstrap interval, fitted minimum
  *       loss, or the refusal), each method's transfer report ({@link TransferQuality#acrossScales}) and
  *       the wall time;</li>
  *   <li>{@code lr_sweep.png}: validation loss against learning rate, one curve per scale with its
  *       fitted quadratic, HyperP and the baseline side by side on one loss axis;</li>
  *   <li>{@code training.png}: validation loss over training at each scale's best learning rate;</li>
+ *   <li>{@code stability.png}: the stability indicators of SPEC section 6 (attention Z, output RMS,
+ *       outlier percentage) over training at each scale's best learning rate;</li>
  *   <li>{@code report.html}: the table, the verdicts and the plots on one page.</li>
  * </ul>
  */
@@ -123,9 +126,10 @@ final class DemoReport {
         Json.write(summary(), dir.resolve("summary.json"));
         lrPlot(dir.resolve("lr_sweep.png"));
         trainingPlot(dir.resolve("training.png"));
+        stabilityPlot(dir.resolve("stability.png"));
         html(dir.resolve("report.html"), table, verdicts.toString());
         o.printf(Locale.ROOT, "%nwall time %.1f s (%d runs); wrote runs.csv, curves.csv, summary.json, lr_sweep.png, "
-                + "training.png and report.html to %s%n", wallSeconds, runs.size(), dir.toAbsolutePath());
+                + "training.png, stability.png and report.html to %s%n", wallSeconds, runs.size(), dir.toAbsolutePath());
         o.flush();
     }
 
@@ -148,12 +152,15 @@ final class DemoReport {
     }
 
     private void writeCurves(Path file) throws IOException {
-        StringBuilder b = new StringBuilder("method,width,depth,lr,step,train_loss,validation_loss\n");
+        StringBuilder b = new StringBuilder(
+                "method,width,depth,lr,step,train_loss,validation_loss,attention_z,output_rms,outlier_pct\n");
         for (Run r : runs) {
             for (TrainRunResult.Eval e : r.result().evals()) {
-                b.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%s,%s%n", r.cell().method().name(),
+                b.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%s,%s,%s,%s,%s%n", r.cell().method().name(),
                         r.result().width(), r.result().depth(), SweepPoint.format(r.cell().learningRate()), e.step(),
-                        SweepPoint.format(e.trainLoss()), SweepPoint.format(e.validationLoss())));
+                        SweepPoint.format(e.trainLoss()), SweepPoint.format(e.validationLoss()),
+                        SweepPoint.format(e.indicators().attentionZ()), SweepPoint.format(e.indicators().outputRms()),
+                        SweepPoint.format(e.indicators().outlierPercent())));
             }
         }
         Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
@@ -293,6 +300,51 @@ final class DemoReport {
         BitmapEncoder.saveBitmap(charts, 1, charts.size(), file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
+    /**
+     * The stability indicators of SPEC 6 over training at each scale's best learning rate: one panel per
+     * indicator, HyperP solid and the baseline dashed.
+     */
+    private void stabilityPlot(Path file) throws IOException {
+        List<String> titles = List.of("attention Z", "output RMS", "outliers (%)");
+        List<java.util.function.Function<TrainRunResult.Eval, Double>> values = List.of(
+                e -> e.indicators().attentionZ(), e -> e.indicators().outputRms(),
+                e -> e.indicators().outlierPercent());
+        List<XYChart> charts = new ArrayList<>();
+        for (int k = 0; k < titles.size(); k++) {
+            XYChart c = chart(titles.get(k) + " over training (best lr)", "step", titles.get(k));
+            c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+            c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+            for (int mi = 0; mi < plan.methods().size(); mi++) {
+                DemoPlan.Method m = plan.methods().get(mi);
+                for (int i = 0; i < plan.scales().size(); i++) {
+                    int s = plan.scales().get(i);
+                    Run best = best(runs(m, s), r -> r.result().finalValidationLoss());
+                    if (best == null || best.result().evals().isEmpty()) {
+                        continue;
+                    }
+                    List<Double> xs = new ArrayList<>();
+                    List<Double> ys = new ArrayList<>();
+                    for (TrainRunResult.Eval e : best.result().evals()) {
+                        double y = values.get(k).apply(e);
+                        if (Double.isFinite(y)) {
+                            xs.add((double) e.step());
+                            ys.add(y);
+                        }
+                    }
+                    if (xs.isEmpty()) {
+                        continue;
+                    }
+                    XYSeries ser = c.addSeries(m.name() + " " + s, xs, ys);
+                    ser.setLineColor(COLORS[i % COLORS.length]);
+                    ser.setMarkerColor(COLORS[i % COLORS.length]);
+                    ser.setLineStyle(mi == 0 ? SeriesLines.SOLID : SeriesLines.DASH_DASH);
+                }
+            }
+            charts.add(c);
+        }
+        BitmapEncoder.saveBitmap(charts, 1, charts.size(), file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
     private static Run best(List<Run> rs, ToDoubleFunction<Run> loss) {
         Run best = null;
         for (Run r : rs) {
@@ -325,6 +377,9 @@ final class DemoReport {
                 + "<h2>Optimal learning rates</h2>\n<pre>" + escape(table.strip()) + "</pre>\n"
                 + "<h2>Transfer</h2>\n<pre>" + escape(verdicts.strip()) + "</pre>\n"
                 + "<h2>Training</h2>\n<img src=\"training.png\" alt=\"validation loss over training\">\n"
+                + "<h2>Stability indicators</h2>\n<p>SPEC section 6, on a held-out batch at each evaluation of each "
+                + "scale's best run (HyperP solid, the baseline dashed): HyperP claims they stay bounded as the "
+                + "model grows.</p>\n<img src=\"stability.png\" alt=\"stability indicators over training\">\n"
                 + "<p>Data: <a href=\"runs.csv\">runs.csv</a>, <a href=\"curves.csv\">curves.csv</a>, "
                 + "<a href=\"summary.json\">summary.json</a>.</p>\n</body></html>\n";
         Files.writeString(file, h, StandardCharsets.UTF_8);

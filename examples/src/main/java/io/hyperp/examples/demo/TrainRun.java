@@ -132,7 +132,8 @@ public final class TrainRun {
                     val += net.loss(batch);
                 }
                 val /= validation.length;
-                TrainRunResult.Eval e = new TrainRunResult.Eval(step + 1, sinceEval / stepsSinceEval, val);
+                TrainRunResult.Eval e = new TrainRunResult.Eval(step + 1, sinceEval / stepsSinceEval, val,
+                        net.indicators());
                 evals.add(e);
                 listener.onEval(e);
                 sinceEval = 0;

@@ -79,13 +79,20 @@ class DemoCommandTest {
 
         // curves.csv: every run's evaluations (every 3 steps: 2 per run), the last equal to runs.csv's loss
         List<String> curves = Files.readAllLines(out.resolve("curves.csv"), StandardCharsets.UTF_8);
-        assertEquals("method,width,depth,lr,step,train_loss,validation_loss", curves.get(0));
+        assertEquals("method,width,depth,lr,step,train_loss,validation_loss,attention_z,output_rms,outlier_pct",
+                curves.get(0));
         assertEquals(1 + 2 * cells.size(), curves.size());
         for (SweepPoint p : sweep.points()) {
             String prefix = String.format(Locale.ROOT, "%s,%s,2,%s,6,", p.label("method"), p.label(SweepPoint.WIDTH),
                     SweepPoint.format(p.learningRate()));
             String line = curves.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
-            assertEquals(p.loss(), Double.parseDouble(line.substring(line.lastIndexOf(',') + 1)), 1e-12, line);
+            String[] cols = line.split(",");
+            assertEquals(p.loss(), Double.parseDouble(cols[6]), 1e-12, line);
+            if (!Double.isNaN(p.loss())) {
+                assertTrue(Double.parseDouble(cols[7]) > 0 && Double.parseDouble(cols[8]) > 0, line);
+                double outliers = Double.parseDouble(cols[9]);
+                assertTrue(outliers >= 0 && outliers <= 100, line);
+            }
         }
 
         // summary.json: parseable, one entry per method with an optimum record per scale
@@ -104,13 +111,15 @@ class DemoCommandTest {
         }
 
         // plots: readable PNGs with two panels side by side; the HTML shows them
-        for (String png : List.of("lr_sweep.png", "training.png")) {
+        for (String png : List.of("lr_sweep.png", "training.png", "stability.png")) {
             BufferedImage img = ImageIO.read(out.resolve(png).toFile());
             assertNotNull(img, png + " is not a readable image");
             assertTrue(img.getWidth() > img.getHeight(), png + " should hold two panels side by side");
         }
         String html = Files.readString(out.resolve("report.html"), StandardCharsets.UTF_8);
-        assertTrue(html.contains("src=\"lr_sweep.png\"") && html.contains("src=\"training.png\""), html);
+        for (String png : List.of("lr_sweep.png", "training.png", "stability.png")) {
+            assertTrue(html.contains("src=\"" + png + "\""), png + " missing from the report");
+        }
 
         // the printed table names every method and scale
         for (DemoPlan.Method m : plan.methods()) {
