@@ -86,6 +86,11 @@ final class Tape {
         steps.add(() -> Nd4j.exec(op));
     }
 
+    /** Runs Java code at this point of the sequence (for layers with their own forward and backward). */
+    void call(Runnable step) {
+        steps.add(step);
+    }
+
     /** {@code c = alpha * op(a) op(b) + beta * c}; rank 2, or batched over leading axes for rank >= 3. */
     void mm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
         custom(new Mmul(a, b, c, alpha, beta, MMulTranspose.builder().transposeA(transA).transposeB(transB).build()));

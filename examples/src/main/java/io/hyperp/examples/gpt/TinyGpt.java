@@ -3,6 +3,10 @@ package io.hyperp.examples.gpt;
 import io.hyperp.core.param.ParamRole;
 import io.hyperp.core.param.ParamSpec;
 import io.hyperp.core.rule.InitScheme;
+import io.hyperp.core.sphere.NormReduction;
+import io.hyperp.moe.layer.LayerParam;
+import io.hyperp.moe.layer.MoeFeedForward;
+import io.hyperp.moe.layer.MoeLayerConfig;
 import io.hyperp.optim.ParamSet;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +49,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code blocks.l.attn.q}, {@code .k}, {@code .v} (HIDDEN), {@code blocks.l.attn.q_norm},
  * {@code .k_norm} (GAIN, length h, only with QK-norm), {@code blocks.l.attn.o} (HIDDEN),
  * {@code blocks.l.mlp_norm} (GAIN), {@code blocks.l.mlp.gate}, {@code .up}, {@code .down} (HIDDEN);
- * {@code final_norm} (GAIN); {@code head} (OUTPUT_HEAD). Initialization follows the roles (SPEC
+ * {@code final_norm} (GAIN); {@code head} (OUTPUT_HEAD). With a mixture of experts
+ * ({@link #create(TinyGptConfig, Function, MoeLayerConfig)}) each block's SwiGLU is replaced by
+ * hyperp-moe's {@link MoeFeedForward} named {@code blocks.l.moe} (router ROUTER, expert stacks EXPERT,
+ * a shared expert HIDDEN), whose parameters take the place of the three MLP matrices; its auxiliary
+ * balance losses are part of the training objective returned by {@link #forwardBackward}. Initialization follows the roles (SPEC
  * section 1) unless another scheme is given: U(+-1/sqrt(fan_in)) for HIDDEN, N(0, 0.02^2) for the
  * head, N(0, 1e-4^2) for the embedding, 1 for gains; values are drawn in double precision from the
  * seed on the host, so they are a pure function of the config and the schemes, independent of the
@@ -127,6 +135,8 @@ public final class TinyGpt {
     private final Saved[] savedList;
     private final Buffers buffers;
     private boolean forwardRan;
+    private final MoeLayerConfig moeConfig; // null for the dense model
+    private boolean moeFailed;               // the last forward met non-finite router logits
 
     // Inputs.
     private final int[] hostInputs;
@@ -161,6 +171,7 @@ public final class TinyGpt {
         INDArray dw3;
         INDArray w2;
         INDArray dw2;
+        MoeFeedForward moe; // replaces w1, w3, w2 when the model is a mixture of experts
     }
 
     /**
@@ -240,8 +251,9 @@ public final class TinyGpt {
 
     private final Function<ParamSpec, InitScheme> initOf;
 
-    private TinyGpt(TinyGptConfig cfg, Function<ParamSpec, InitScheme> initOf) {
+    private TinyGpt(TinyGptConfig cfg, Function<ParamSpec, InitScheme> initOf, MoeLayerConfig moeConfig) {
         this.initOf = initOf;
+        this.moeConfig = moeConfig;
         this.cfg = cfg;
         this.dt = cfg.dtype();
         this.vocab = cfg.vocab();
@@ -283,6 +295,15 @@ public final class TinyGpt {
             b.dwo = lastGrad(ps);
             b.g2 = init(ps, rng, ParamSpec.vector(p + "mlp_norm", d, ParamRole.GAIN));
             b.dg2 = lastGrad(ps);
+            if (moeConfig != null) {
+                b.moe = MoeFeedForward.create(p + "moe", moeConfig, tokens, dt, NormReduction.local(), cfg.seed());
+                for (LayerParam lp : b.moe.params()) {
+                    lp.value().assign(draw(rng, lp.spec()));
+                    ps.add(new Param(lp.spec(), lp.value(), lp.grad()));
+                }
+                blocks[l] = b;
+                continue;
+            }
             b.w1 = init(ps, rng, ParamSpec.matrixOutIn(p + "mlp.gate", ffn, d, ParamRole.HIDDEN));
             b.dw1 = lastGrad(ps);
             b.w3 = init(ps, rng, ParamSpec.matrixOutIn(p + "mlp.up", ffn, d, ParamRole.HIDDEN));
@@ -346,7 +367,46 @@ public final class TinyGpt {
     public static TinyGpt create(TinyGptConfig cfg, Function<ParamSpec, InitScheme> init) {
         Objects.requireNonNull(cfg, "cfg");
         Objects.requireNonNull(init, "init");
-        return new TinyGpt(cfg, init);
+        return new TinyGpt(cfg, init, null);
+    }
+
+    /**
+     * Builds a mixture-of-experts model: every block's feed-forward is a {@link MoeFeedForward} of
+     * {@code moe} (whose {@code ffn} setting is then unused), with parameters initialized by {@code init}
+     * like the others.
+     *
+     * @throws IllegalArgumentException if {@code moe.modelDim()} is not the model's width, or the layer
+     *                                  refuses the token count or dtype
+     * @throws NullPointerException     if an argument is null
+     */
+    public static TinyGpt create(TinyGptConfig cfg, Function<ParamSpec, InitScheme> init, MoeLayerConfig moe) {
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(moe, "moe");
+        if (moe.modelDim() != cfg.width()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "moe: modelDim (%d) must equal the model's width (%d)", moe.modelDim(), cfg.width()));
+        }
+        return new TinyGpt(cfg, init, moe);
+    }
+
+    /** The mixture-of-experts layer configuration, or null for the dense model. */
+    public MoeLayerConfig moeConfig() {
+        return moeConfig;
+    }
+
+    /**
+     * The sum over blocks of the MoE layers' auxiliary balance losses at the last forward pass (0 for
+     * the dense model); {@link #forwardBackward} returns it added to the cross-entropy.
+     */
+    public double lastAuxLoss() {
+        double aux = 0;
+        for (Block b : blockList) {
+            if (b.moe != null) {
+                aux += b.moe.auxLoss();
+            }
+        }
+        return aux;
     }
 
     /**
@@ -414,8 +474,14 @@ public final class TinyGpt {
     public double forwardBackward(int[] tokens) {
         loadTokens(tokens);
         double loss = forward();
+        if (moeFailed) {
+            for (Param p : params) {
+                p.grad().assign(Double.NaN);
+            }
+            return Double.NaN;
+        }
         backwardTape.run();
-        return loss;
+        return loss + lastAuxLoss();
     }
 
     /**
@@ -427,7 +493,8 @@ public final class TinyGpt {
      */
     public double loss(int[] tokens) {
         loadTokens(tokens);
-        return forward();
+        double loss = forward();
+        return moeFailed ? Double.NaN : loss;
     }
 
     /**
@@ -440,8 +507,10 @@ public final class TinyGpt {
      * @param outlierPercent per block, the residual stream after it; per token, the mean and unbiased
      *                       standard deviation over the width; 100 times the fraction of entries more
      *                       than 5 standard deviations from the mean; averaged over blocks
+     * @param routerZ        the mean over MoE layers of their router Z (mean over tokens of the squared
+     *                       logsumexp of the router logits); NaN for the dense model
      */
-    public record Indicators(double attentionZ, double outputRms, double outlierPercent) {
+    public record Indicators(double attentionZ, double outputRms, double outlierPercent, double routerZ) {
     }
 
     /**
@@ -471,7 +540,7 @@ public final class TinyGpt {
                     .sum(true, 3), false).addi(max);
             zSum += lse.mul(lse).meanNumber().doubleValue();
             INDArray attn = s.o.mmul(b.wo.transpose()).muli(rho);
-            INDArray mlp = s.m.mmul(b.w2.transpose()).muli(rho);
+            INDArray mlp = b.moe != null ? b.moe.forward(s.n2).mul(rho) : s.m.mmul(b.w2.transpose()).muli(rho);
             msSum += meanSquare(attn) + meanSquare(mlp);
             h.addi(attn).addi(mlp);
             INDArray mean = h.mean(true, 1);
@@ -480,7 +549,14 @@ public final class TinyGpt {
             outlierSum += 100.0 * excess.gt(0.0).castTo(DataType.DOUBLE).sumNumber().doubleValue() / h.length();
         }
         int depth = blockList.length;
-        return new Indicators(zSum / depth, Math.sqrt(msSum / (2.0 * depth)), outlierSum / depth);
+        double routerZ = Double.NaN;
+        if (moeConfig != null) {
+            routerZ = 0;
+            for (Block b : blockList) {
+                routerZ += b.moe.lastStats().routerZ() / depth;
+            }
+        }
+        return new Indicators(zSum / depth, Math.sqrt(msSum / (2.0 * depth)), outlierSum / depth, routerZ);
     }
 
     private static double meanSquare(INDArray x) {
@@ -490,6 +566,7 @@ public final class TinyGpt {
 
     private double forward() {
         forwardRan = true;
+        moeFailed = false;
         forwardTape.run();
         return lossSum.getDouble(0) / tokens;
     }
@@ -568,6 +645,22 @@ public final class TinyGpt {
 
     private void recordMlpForward(Tape t, Buffers z, Block b, Saved s) {
         rmsForward(t, z.h, b.g2, s.xhat2, s.r2, s.n2);
+        if (b.moe != null) {
+            // h += rho * moe(n2); a layer that meets non-finite router logits marks the pass as failed
+            // (the loss is then NaN) and the rest of the pass reads stale values, which are never used.
+            t.call(() -> {
+                if (moeFailed) {
+                    return;
+                }
+                try {
+                    INDArray y = b.moe.forward(s.n2);
+                    Nd4j.getBlasWrapper().level1().axpy(z.h.length(), rho, y, z.h);
+                } catch (IllegalArgumentException nonFinite) {
+                    moeFailed = true;
+                }
+            });
+            return;
+        }
         t.mm(s.n2, b.w1, s.act, false, true, 1.0, 0.0);
         t.mm(s.n2, b.w3, s.u3, false, true, 1.0, 0.0);
         t.sigmoid(s.act, s.sig);
@@ -605,6 +698,12 @@ public final class TinyGpt {
     }
 
     private void recordMlpBackward(Tape t, Buffers z, Block b, Saved s) {
+        if (b.moe != null) {
+            t.scale(z.dh, rho, z.tmpD);                                   // dL/dy of the layer
+            t.call(() -> z.dn.assign(b.moe.backward(z.tmpD)));          // its parameter gradients, dL/dn2
+            rmsBackward(t, z, z.dn, s.xhat2, s.r2, b.g2, b.dg2, 1.0, z.tmpD, z.colD, z.dh, true);
+            return;
+        }
         t.mm(z.dh, s.m, b.dw2, true, false, rho, 0.0);
         t.mm(z.dh, b.w2, z.dm, false, false, rho, 0.0);   // dL/dm
         t.mul(z.dm, s.act, z.du3);                         // dL/du3
@@ -714,6 +813,15 @@ public final class TinyGpt {
 
     /** Creates the parameter for {@code spec}, initialized by {@link #initOf}, and a zero gradient. */
     private INDArray init(List<Param> ps, SplittableRandom parent, ParamSpec spec) {
+        INDArray value = buf(spec.shape());
+        value.assign(draw(parent, spec));
+        INDArray grad = buf(spec.shape());
+        ps.add(new Param(spec, value, grad));
+        return value;
+    }
+
+    /** Values for {@code spec} from its scheme, drawn in double precision from a split of {@code parent}. */
+    private INDArray draw(SplittableRandom parent, ParamSpec spec) {
         SplittableRandom rng = parent.split();
         int count = Math.toIntExact(spec.length());
         double[] values = new double[count];
@@ -733,10 +841,6 @@ public final class TinyGpt {
             case CONSTANT -> Arrays.fill(values, scheme.scale());
             default -> throw new IllegalStateException("unknown init kind " + scheme.kind());
         }
-        INDArray value = buf(spec.shape());
-        value.assign(Nd4j.createFromArray(values).reshape('c', spec.shape()));
-        INDArray grad = buf(spec.shape());
-        ps.add(new Param(spec, value, grad));
-        return value;
+        return Nd4j.createFromArray(values).reshape('c', spec.shape());
     }
 }

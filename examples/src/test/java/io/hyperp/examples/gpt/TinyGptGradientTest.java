@@ -57,7 +57,20 @@ class TinyGptGradientTest {
     }
 
     private static void checkAllGradients(TinyGptConfig cfg, long seed) {
-        TinyGpt model = TinyGpt.create(cfg);
+        checkAllGradients(TinyGpt.create(cfg), cfg, seed);
+    }
+
+    /** The training objective at {@code tokens}: cross-entropy plus any MoE balance losses. */
+    private static double objective(TinyGpt model, int[] tokens) {
+        double ce = model.loss(tokens);
+        return ce + model.lastAuxLoss();
+    }
+
+    /**
+     * Checks every gradient of {@code model} (built from {@code cfg}) against central differences of
+     * the training objective, at a point moved away from the initialization.
+     */
+    static void checkAllGradients(TinyGpt model, TinyGptConfig cfg, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         // Move away from the initialization (embedding ~1e-4, gains exactly 1) to a generic point where
         // every term of the backward pass is of order one.
@@ -93,9 +106,9 @@ class TinyGptGradientTest {
             for (long i : entries) {
                 double old = flatValue.getDouble(i);
                 flatValue.putScalar(i, old + EPS);
-                double up = model.loss(tokens);
+                double up = objective(model, tokens);
                 flatValue.putScalar(i, old - EPS);
-                double down = model.loss(tokens);
+                double down = objective(model, tokens);
                 flatValue.putScalar(i, old);
                 double fd = (up - down) / (2 * EPS);
                 double g = flatGrad.getDouble(i);
@@ -112,9 +125,9 @@ class TinyGptGradientTest {
             }
             INDArray saved = value.dup();
             value.addi(u.mul(EPS));
-            double up = model.loss(tokens);
+            double up = objective(model, tokens);
             value.assign(saved).subi(u.mul(EPS));
-            double down = model.loss(tokens);
+            double down = objective(model, tokens);
             value.assign(saved);
             double fd = (up - down) / (2 * EPS);
             double g = grad.mul(u).sumNumber().doubleValue();
@@ -128,7 +141,7 @@ class TinyGptGradientTest {
         assertTrue(failures.isEmpty(), failures.size() + " of " + checked + " checks failed:\n"
                 + String.join("\n", failures));
         // The gradients at the point itself are untouched by the probing (loss() only runs forward).
-        assertEquals(loss, model.loss(tokens), 0.0, "loss after probing must be bit-identical");
+        assertEquals(loss, objective(model, tokens), 0.0, "loss after probing must be bit-identical");
     }
 
     private static void perturb(INDArray a, SplittableRandom rng, double size) {
