@@ -45,6 +45,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--axis", paramLabel = "AXIS", description = "width (default) or depth", defaultValue = "width")
     String axis;
 
+    @Option(names = "--moe", description = "compare SqrtGate with plain gates across top-k 1, 2, 4 (MoE, HyperP)")
+    boolean moe;
+
     @Option(names = "--full", description = "a longer study: four scales, seven learning rates, 3x the steps")
     boolean full;
 
@@ -110,8 +113,14 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(std > 0 && Double.isFinite(std))) {
             throw new ParameterException(spec.commandLine(), "--head-std must be positive and finite, found " + std);
         }
+        if (moe && !axis.equals("width")) {
+            throw new ParameterException(spec.commandLine(), "--moe sweeps top-k; it cannot be combined with --axis");
+        }
         if (tiny) {
-            return DemoPlan.tiny(n, seed).withHeadStd(std);
+            return (moe ? DemoPlan.tinyMoe(n, seed) : DemoPlan.tiny(n, seed)).withHeadStd(std);
+        }
+        if (moe) {
+            return DemoPlan.moe(full, n, seed).withHeadStd(std);
         }
         DemoPlan plan = switch (axis) {
             case "width" -> DemoPlan.width(full, n, seed);
@@ -123,7 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Per-step cost of a model relative to its parameter count: a fixed overhead of small ops plus the matrices. */
     private static double cost(DemoPlan.Cell c) {
-        return c.model().parameterCount() + 150_000.0;
+        return c.parameterCount() + 150_000.0;
     }
 
     /**
@@ -156,7 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
                     TrainRunResult r;
                     int[] last = {0};
                     try {
-                        r = TrainRun.run(c.model(), c.rule(), c.learningRate(), plan.run(), corpus,
+                        r = TrainRun.run(c.model(), c.moe(), c.rule(), c.learningRate(), plan.run(), corpus,
                                 new TrainRun.Listener() {
                                     @Override
                                     public void onEval(TrainRunResult.Eval e) {

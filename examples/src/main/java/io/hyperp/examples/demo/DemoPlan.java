@@ -7,6 +7,8 @@ import io.hyperp.core.rule.ParamTreatment;
 import io.hyperp.core.rule.ParameterizationRule;
 import io.hyperp.core.rule.Parameterizations;
 import io.hyperp.examples.gpt.TinyGptConfig;
+import io.hyperp.moe.RouterConfig;
+import io.hyperp.moe.layer.MoeLayerConfig;
 import io.hyperp.scaling.transfer.Axis;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,14 +54,21 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
      * @param title         the name shown in plots and reports
      * @param learningRates the swept peak learning rates, increasing
      * @param baseline      true for the plain Muon baseline, false for HyperP
+     * @param gate          the feed-forward: dense, or a mixture of experts with SqrtGate or plain gates
      */
-    public record Method(String name, String title, List<Double> learningRates, boolean baseline) {
+    public record Method(String name, String title, List<Double> learningRates, boolean baseline, Gate gate) {
 
         /** Copies the grid. */
         public Method {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(gate, "gate");
             learningRates = List.copyOf(learningRates);
+        }
+
+        /** A method with a dense feed-forward. */
+        public Method(String name, String title, List<Double> learningRates, boolean baseline) {
+            this(name, title, learningRates, baseline, Gate.DENSE);
         }
 
         /**
@@ -96,8 +105,33 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
         }
     }
 
-    /** One run of the plan. */
-    public record Cell(Method method, int scale, TinyGptConfig model, ParameterizationRule rule, double learningRate) {
+    /** The feed-forward of a method's models. */
+    public enum Gate {
+        /** The dense SwiGLU. */
+        DENSE,
+        /** A mixture of experts whose routed outputs are weighted by the square root of their gates. */
+        SQRT_GATE,
+        /** A mixture of experts with plain softmax gates. */
+        PLAIN_GATE
+    }
+
+    /**
+     * One run of the plan.
+     *
+     * @param moe the mixture-of-experts layer of every block, or null for the dense model
+     */
+    public record Cell(Method method, int scale, TinyGptConfig model, MoeLayerConfig moe, ParameterizationRule rule,
+                       double learningRate) {
+
+        /** Trainable scalars: the dense count, with each block's SwiGLU replaced by router and experts. */
+        public long parameterCount() {
+            if (moe == null) {
+                return model.parameterCount();
+            }
+            long d = model.width();
+            long perBlock = (long) moe.router().experts() * d + 3L * moe.router().experts() * moe.expertWidth() * d;
+            return model.parameterCount() + model.depth() * (perBlock - 3L * d * model.ffn());
+        }
     }
 
     /** Copies the lists. */
@@ -146,12 +180,39 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
                 DEFAULT_HEAD_STD);
     }
 
+    /** Routed experts per unit of top-k in the MoE study: {@code E = 8 k}. */
+    public static final int EXPERTS_PER_TOP_K = 8;
+
+    /**
+     * The MoE study: SqrtGate against plain gates, both under HyperP, across top-k 1, 2, 4 (with
+     * {@code full}, also 8) at width 64, depth 2. Granularity grows with k at fixed total and active
+     * parameters: {@code E = 8 k} routed experts of width {@code 4 d / k}, no shared expert.
+     */
+    public static DemoPlan moe(boolean full, int steps, long seed) {
+        List<Integer> ks = full ? List.of(1, 2, 4, 8) : List.of(1, 2, 4);
+        List<Double> lrs = full ? grid(0.00375, 7) : grid(0.0075, 5);
+        return new DemoPlan(Axis.TOP_K, ks, List.of(new Method("sqrtgate", "SqrtGate", lrs, false, Gate.SQRT_GATE),
+                new Method("plain", "plain gates", lrs, false, Gate.PLAIN_GATE)),
+                TinyGptConfig.defaults().withWidth(64).withFfn(256).withSeed(seed), runConfig(steps, seed),
+                DEFAULT_HEAD_STD);
+    }
+
     /** A seconds-long study for tests: widths 16 and 32 at context 16, batch 4, three learning rates. */
     public static DemoPlan tiny(int steps, long seed) {
         List<Method> m = List.of(new Method("hyperp", "HyperP", grid(0.01, 3), false),
                 new Method("muon", "Muon baseline", grid(0.005, 3), true));
         TinyGptConfig base = TinyGptConfig.defaults().withHeadDim(8).withContext(16).withBatch(4).withSeed(seed);
         return new DemoPlan(Axis.WIDTH, List.of(16, 32), m, base,
+                runConfig(steps, seed).withEvalEvery(Math.max(1, steps / 2)).withEvalBatches(1), DEFAULT_HEAD_STD);
+    }
+
+    /** The MoE study in seconds, for tests: top-k 1 and 2 at width 16, context 16, batch 4. */
+    public static DemoPlan tinyMoe(int steps, long seed) {
+        List<Double> lrs = grid(0.01, 3);
+        TinyGptConfig base = TinyGptConfig.defaults().withHeadDim(8).withContext(16).withBatch(4).withWidth(16)
+                .withFfn(64).withSeed(seed);
+        return new DemoPlan(Axis.TOP_K, List.of(1, 2), List.of(new Method("sqrtgate", "SqrtGate", lrs, false,
+                Gate.SQRT_GATE), new Method("plain", "plain gates", lrs, false, Gate.PLAIN_GATE)), base,
                 runConfig(steps, seed).withEvalEvery(Math.max(1, steps / 2)).withEvalBatches(1), DEFAULT_HEAD_STD);
     }
 
@@ -173,8 +234,22 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
         return switch (axis) {
             case WIDTH -> base.withWidth(scale).withFfn(4 * scale);
             case DEPTH -> base.withDepth(scale);
+            case TOP_K -> base;
             default -> throw new IllegalStateException("no model for axis " + axis);
         };
+    }
+
+    /** The mixture-of-experts layer of a method at one scale, or null for a dense method. */
+    public MoeLayerConfig moe(Method m, int scale) {
+        if (m.gate() == Gate.DENSE) {
+            return null;
+        }
+        if (axis != Axis.TOP_K) {
+            throw new IllegalStateException("MoE methods are swept across top-k, not " + axis.label());
+        }
+        RouterConfig router = new RouterConfig(EXPERTS_PER_TOP_K * scale, scale, false, m.gate() == Gate.SQRT_GATE,
+                RouterConfig.DEFAULT_SHARED_WEIGHT);
+        return MoeLayerConfig.granular(base.width(), router);
     }
 
     /** The depth the baseline's output multiplier refers to: the smallest model's. */
@@ -190,11 +265,11 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
                 TinyGptConfig model = model(s);
                 ParameterizationRule rule = m.rule(baseDepth(), model.depth(), headStd);
                 for (double lr : m.learningRates()) {
-                    cells.add(new Cell(m, s, model, rule, lr));
+                    cells.add(new Cell(m, s, model, moe(m, s), rule, lr));
                 }
             }
         }
-        cells.sort(Comparator.comparingLong((Cell c) -> -c.model().parameterCount()));
+        cells.sort(Comparator.comparingLong((Cell c) -> -c.parameterCount()));
         return cells;
     }
 

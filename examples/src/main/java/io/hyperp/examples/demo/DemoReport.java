@@ -98,7 +98,9 @@ final class DemoReport {
         double lastTrain = evals.isEmpty() ? Double.NaN : evals.get(evals.size() - 1).trainLoss();
         return SweepPoint.of(t.learningRate(), t.diverged() ? Double.NaN : t.finalValidationLoss())
                 .withLabel("method", r.cell().method().name()).withLabel(SweepPoint.WIDTH, t.width())
-                .withLabel(SweepPoint.DEPTH, t.depth()).withLabel("params", r.cell().model().parameterCount())
+                .withLabel(SweepPoint.DEPTH, t.depth()).withLabel(SweepPoint.TOP_K,
+                        r.cell().moe() == null ? 0 : r.cell().moe().router().topK())
+                .withLabel("params", r.cell().parameterCount())
                 .withLabel("train_loss", lastTrain).withLabel("diverged", String.valueOf(t.diverged()))
                 .withLabel("steps_run", t.stepsRun()).withLabel(SweepPoint.SEED, r.cell().model().seed())
                 .withLabel("seconds", Math.round(t.seconds() * 100) / 100.0);
@@ -153,14 +155,15 @@ final class DemoReport {
 
     private void writeCurves(Path file) throws IOException {
         StringBuilder b = new StringBuilder(
-                "method,width,depth,lr,step,train_loss,validation_loss,attention_z,output_rms,outlier_pct\n");
+                "method,width,depth,top_k,lr,step,train_loss,validation_loss,attention_z,output_rms,outlier_pct,router_z\n");
         for (Run r : runs) {
             for (TrainRunResult.Eval e : r.result().evals()) {
-                b.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%s,%s,%s,%s,%s%n", r.cell().method().name(),
-                        r.result().width(), r.result().depth(), SweepPoint.format(r.cell().learningRate()), e.step(),
+                b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%s,%d,%s,%s,%s,%s,%s,%s%n", r.cell().method().name(),
+                        r.result().width(), r.result().depth(), r.cell().moe() == null ? 0 : r.cell().moe().router().topK(),
+                        SweepPoint.format(r.cell().learningRate()), e.step(),
                         SweepPoint.format(e.trainLoss()), SweepPoint.format(e.validationLoss()),
                         SweepPoint.format(e.indicators().attentionZ()), SweepPoint.format(e.indicators().outputRms()),
-                        SweepPoint.format(e.indicators().outlierPercent())));
+                        SweepPoint.format(e.indicators().outlierPercent()), SweepPoint.format(e.indicators().routerZ())));
             }
         }
         Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
@@ -305,10 +308,14 @@ final class DemoReport {
      * indicator, HyperP solid and the baseline dashed.
      */
     private void stabilityPlot(Path file) throws IOException {
-        List<String> titles = List.of("attention Z", "output RMS", "outliers (%)");
-        List<java.util.function.Function<TrainRunResult.Eval, Double>> values = List.of(
+        List<String> titles = new ArrayList<>(List.of("attention Z", "output RMS", "outliers (%)"));
+        List<java.util.function.Function<TrainRunResult.Eval, Double>> values = new ArrayList<>(List.of(
                 e -> e.indicators().attentionZ(), e -> e.indicators().outputRms(),
-                e -> e.indicators().outlierPercent());
+                e -> e.indicators().outlierPercent()));
+        if (runs.stream().anyMatch(r -> r.cell().moe() != null)) {
+            titles.add("router Z");
+            values.add(e -> e.indicators().routerZ());
+        }
         List<XYChart> charts = new ArrayList<>();
         for (int k = 0; k < titles.size(); k++) {
             XYChart c = chart(titles.get(k) + " over training (best lr)", "step", titles.get(k));

@@ -4,6 +4,7 @@ import io.hyperp.core.rule.ParameterizationRule;
 import io.hyperp.examples.data.ByteCorpus;
 import io.hyperp.examples.gpt.TinyGpt;
 import io.hyperp.examples.gpt.TinyGptConfig;
+import io.hyperp.moe.layer.MoeLayerConfig;
 import io.hyperp.optim.NonFinitePolicy;
 import io.hyperp.optim.Optimizer;
 import io.hyperp.optim.Optimizers;
@@ -77,6 +78,20 @@ public final class TrainRun {
      */
     public static TrainRunResult run(TinyGptConfig model, ParameterizationRule rule, double learningRate,
                                      TrainRunConfig config, ByteCorpus corpus, Listener listener) {
+        return run(model, null, rule, learningRate, config, corpus, listener);
+    }
+
+    /**
+     * Trains one model whose blocks use the mixture-of-experts feed-forward {@code moe} (null: the dense
+     * SwiGLU); otherwise as {@link #run(TinyGptConfig, ParameterizationRule, double, TrainRunConfig,
+     * ByteCorpus, Listener)}. The training losses include the MoE balance losses; validation losses are
+     * the cross-entropy alone.
+     *
+     * @throws IllegalArgumentException as for the dense run, or if {@code moe} does not fit the model
+     */
+    public static TrainRunResult run(TinyGptConfig model, MoeLayerConfig moe, ParameterizationRule rule,
+                                     double learningRate, TrainRunConfig config, ByteCorpus corpus,
+                                     Listener listener) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(config, "config");
@@ -93,7 +108,8 @@ public final class TrainRun {
         }
         long start = System.nanoTime();
         TinyGptConfig cfg = model.withLogitMultiplier(rule.outputLogitMultiplier());
-        TinyGpt net = TinyGpt.create(cfg, spec -> rule.treatment(spec).init());
+        TinyGpt net = moe == null ? TinyGpt.create(cfg, spec -> rule.treatment(spec).init())
+                : TinyGpt.create(cfg, spec -> rule.treatment(spec).init(), moe);
         Optimizer optimizer = Optimizers.create(net.values(), rule,
                 LrSchedule.linearDecay(learningRate, 0, config.steps(), config.floorFraction()),
                 config.optimizer().withNonFinitePolicy(NonFinitePolicy.SKIP));

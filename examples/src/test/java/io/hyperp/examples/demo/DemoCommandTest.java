@@ -79,19 +79,21 @@ class DemoCommandTest {
 
         // curves.csv: every run's evaluations (every 3 steps: 2 per run), the last equal to runs.csv's loss
         List<String> curves = Files.readAllLines(out.resolve("curves.csv"), StandardCharsets.UTF_8);
-        assertEquals("method,width,depth,lr,step,train_loss,validation_loss,attention_z,output_rms,outlier_pct",
+        assertEquals("method,width,depth,top_k,lr,step,train_loss,validation_loss,attention_z,output_rms,outlier_pct,"
+                + "router_z",
                 curves.get(0));
         assertEquals(1 + 2 * cells.size(), curves.size());
         for (SweepPoint p : sweep.points()) {
-            String prefix = String.format(Locale.ROOT, "%s,%s,2,%s,6,", p.label("method"), p.label(SweepPoint.WIDTH),
+            String prefix = String.format(Locale.ROOT, "%s,%s,2,0,%s,6,", p.label("method"), p.label(SweepPoint.WIDTH),
                     SweepPoint.format(p.learningRate()));
             String line = curves.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
             String[] cols = line.split(",");
-            assertEquals(p.loss(), Double.parseDouble(cols[6]), 1e-12, line);
+            assertEquals(p.loss(), Double.parseDouble(cols[7]), 1e-12, line);
             if (!Double.isNaN(p.loss())) {
-                assertTrue(Double.parseDouble(cols[7]) > 0 && Double.parseDouble(cols[8]) > 0, line);
-                double outliers = Double.parseDouble(cols[9]);
+                assertTrue(Double.parseDouble(cols[8]) > 0 && Double.parseDouble(cols[9]) > 0, line);
+                double outliers = Double.parseDouble(cols[10]);
                 assertTrue(outliers >= 0 && outliers <= 100, line);
+                assertTrue(Double.isNaN(Double.parseDouble(cols[11])), "dense runs have no router Z: " + line);
             }
         }
 
@@ -131,6 +133,32 @@ class DemoCommandTest {
     }
 
     @Test
+    void tinyMoeDemo_sweepsTopKForBothGates() throws Exception {
+        Path out = dir.resolve("moe");
+        Outcome o = run("demo", "--moe", "--tiny", "--threads", "2", "--out", out.toString());
+        assertEquals(0, o.status(), o.err());
+        Sweep sweep = SweepCsv.read(out.resolve("runs.csv"));
+        assertEquals(12, sweep.points().size());
+        Set<String> cells = new HashSet<>();
+        for (SweepPoint p : sweep.points()) {
+            cells.add(p.label("method") + "/" + p.label(SweepPoint.TOP_K));
+        }
+        assertEquals(Set.of("sqrtgate/1", "sqrtgate/2", "plain/1", "plain/2"), cells);
+        List<String> curves = Files.readAllLines(out.resolve("curves.csv"), StandardCharsets.UTF_8);
+        assertEquals(1 + 2 * 12, curves.size());
+        for (String line : curves.subList(1, curves.size())) {
+            String[] cols = line.split(",");
+            if (!cols[7].equals("NaN")) {
+                double routerZ = Double.parseDouble(cols[11]);
+                assertTrue(routerZ > 0 && Double.isFinite(routerZ), "router Z of an MoE run: " + line);
+            }
+        }
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("top_k", summary.get("axis").asText());
+        assertNotNull(ImageIO.read(out.resolve("stability.png").toFile()));
+    }
+
+    @Test
     void badOptions_oneLineError_nonZero() {
         Outcome axis = run("demo", "--axis", "heads", "--out", dir.toString());
         assertEquals(2, axis.status());
@@ -140,6 +168,10 @@ class DemoCommandTest {
         Outcome steps = run("demo", "--steps", "1", "--out", dir.toString());
         assertEquals(2, steps.status());
         assertTrue(steps.err().contains("--steps must be >= 2, found 1"), steps.err());
+
+        Outcome moeAxis = run("demo", "--moe", "--axis", "depth", "--out", dir.toString());
+        assertEquals(2, moeAxis.status());
+        assertTrue(moeAxis.err().contains("--moe sweeps top-k; it cannot be combined with --axis"), moeAxis.err());
 
         Outcome threads = run("demo", "--tiny", "--threads", "0", "--out", dir.toString());
         assertEquals(2, threads.status());
