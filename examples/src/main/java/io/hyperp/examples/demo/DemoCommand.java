@@ -165,7 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
                     TrainRunResult r;
                     int[] last = {0};
                     try {
-                        r = TrainRun.run(c.model(), c.moe(), c.rule(), c.learningRate(), plan.run(), corpus,
+                        r = TrainRun.run(c.model(), c.moe(), c.rule(), c.peakLearningRate(), plan.run(), corpus,
                                 new TrainRun.Listener() {
                                     @Override
                                     public void onEval(TrainRunResult.Eval e) {

@@ -118,10 +118,19 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
     /**
      * One run of the plan.
      *
-     * @param moe the mixture-of-experts layer of every block, or null for the dense model
+     * @param moe          the mixture-of-experts layer of every block, or null for the dense model
+     * @param learningRate the swept (base) learning rate; the run's peak learning rate is
+     *                     {@link #peakLearningRate()}
+     * @param depthFactor  the rule's depth factor on the learning rate, \(\sqrt{L_0 / L}\) in a depth
+     *                     study (both methods scale the learning rate so with depth, SPEC section 4), else 1
      */
     public record Cell(Method method, int scale, TinyGptConfig model, MoeLayerConfig moe, ParameterizationRule rule,
-                       double learningRate) {
+                       double learningRate, double depthFactor) {
+
+        /** The run's peak learning rate: the swept one times the depth factor. */
+        public double peakLearningRate() {
+            return learningRate * depthFactor;
+        }
 
         /** Trainable scalars: the dense count, with each block's SwiGLU replaced by router and experts. */
         public long parameterCount() {
@@ -172,7 +181,12 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
                 runConfig(steps, seed), DEFAULT_HEAD_STD);
     }
 
-    /** The depth study: depths {@code 1, 2, 4} (with {@code full}, also 8) at width 64. */
+    /**
+     * The depth study: depths {@code 1, 2, 4} (with {@code full}, also 8) at width 64. Both methods
+     * scale the learning rate by \(\sqrt{L_0 / L}\) with depth (SPEC section 4, Depth-muP), so the study
+     * sweeps the base learning rate \(\eta_0\) and each run trains at \(\eta_0 \sqrt{L_0 / L}\) with
+     * \(L_0\) the smallest depth: transfer means the optimal \(\eta_0\) stays put.
+     */
     public static DemoPlan depth(boolean full, int steps, long seed) {
         List<Integer> depths = full ? List.of(1, 2, 4, 8) : List.of(1, 2, 4);
         return new DemoPlan(Axis.DEPTH, depths, methods(full),
@@ -264,8 +278,9 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
             for (int s : scales) {
                 TinyGptConfig model = model(s);
                 ParameterizationRule rule = m.rule(baseDepth(), model.depth(), headStd);
+                double depthFactor = axis == Axis.DEPTH ? Math.sqrt((double) baseDepth() / model.depth()) : 1.0;
                 for (double lr : m.learningRates()) {
-                    cells.add(new Cell(m, s, model, moe(m, s), rule, lr));
+                    cells.add(new Cell(m, s, model, moe(m, s), rule, lr, depthFactor));
                 }
             }
         }

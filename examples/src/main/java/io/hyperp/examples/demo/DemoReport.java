@@ -7,6 +7,7 @@ import io.hyperp.scaling.io.Json;
 import io.hyperp.scaling.sweep.Sweep;
 import io.hyperp.scaling.sweep.SweepCsv;
 import io.hyperp.scaling.sweep.SweepPoint;
+import io.hyperp.scaling.transfer.Axis;
 import io.hyperp.scaling.transfer.Scale;
 import io.hyperp.scaling.transfer.StudyReport;
 import io.hyperp.scaling.transfer.TransferQuality;
@@ -34,9 +35,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * The outputs of a demo study: the fits, the printed table and transfer report, and the files.
  *
  * <ul>
- *   <li>{@code runs.csv}: one row per run (method, width, depth, learning rate, final validation loss
- *       or NaN if diverged, final training loss, divergence, tokens, seconds); readable by
- *       {@code hyperp optimum};</li>
+ *   <li>{@code runs.csv}: one row per run (method, width, depth, top-k, the swept learning rate
+ *       {@code lr} and the run's {@code peak_lr} (they differ by the depth factor in a depth study),
+ *       final validation loss or NaN if diverged, final training loss, divergence, parameters,
+ *       seconds); readable by {@code hyperp optimum};</li>
  *   <li>{@code curves.csv}: every evaluation of every run (step, training and validation loss, stability
  *       indicators);</li>
  *   <li>{@code summary.json}: the plan, each sweep's fit (eta*, bootstrap interval, fitted minimum
@@ -96,7 +98,8 @@ final class DemoReport {
         TrainRunResult t = r.result();
         List<TrainRunResult.Eval> evals = t.evals();
         double lastTrain = evals.isEmpty() ? Double.NaN : evals.get(evals.size() - 1).trainLoss();
-        return SweepPoint.of(t.learningRate(), t.diverged() ? Double.NaN : t.finalValidationLoss())
+        return SweepPoint.of(r.cell().learningRate(), t.diverged() ? Double.NaN : t.finalValidationLoss())
+                .withLabel("peak_lr", t.learningRate())
                 .withLabel("method", r.cell().method().name()).withLabel(SweepPoint.WIDTH, t.width())
                 .withLabel(SweepPoint.DEPTH, t.depth()).withLabel(SweepPoint.TOP_K,
                         r.cell().moe() == null ? 0 : r.cell().moe().router().topK())
@@ -229,8 +232,8 @@ final class DemoReport {
         double yMax = any ? Math.min(hi, lo + 1.5) + 0.05 * Math.max(hi - lo, 0.1) : 1;
         List<XYChart> charts = new ArrayList<>();
         for (DemoPlan.Method m : plan.methods()) {
-            XYChart c = chart(m.title() + ": validation loss vs learning rate", "peak learning rate",
-                    "validation loss (nats/byte)");
+            XYChart c = chart(m.title() + ": validation loss vs learning rate", plan.axis() == Axis.DEPTH
+                    ? "base learning rate (peak = base x sqrt(L0/L))" : "peak learning rate", "validation loss (nats/byte)");
             c.getStyler().setXAxisLogarithmic(true);
             c.getStyler().setYAxisMin(yMin);
             c.getStyler().setYAxisMax(yMax);
