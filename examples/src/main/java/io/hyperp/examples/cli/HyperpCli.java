@@ -41,6 +41,7 @@ public final class HyperpCli implements Callable<Integer> {
    */
   static List<Object> subcommands() {
     return List.of(
+        new io.hyperp.examples.demo.DemoCommand(),
         new OptimumCommand(),
         new FitLawCommand(),
         new TransferCommand(),

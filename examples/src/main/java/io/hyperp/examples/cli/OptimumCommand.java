@@ -10,10 +10,7 @@ import io.hyperp.scaling.sweep.Sweep;
 import io.hyperp.scaling.sweep.SweepCsv;
 import io.hyperp.scaling.sweep.SweepGroup;
 import io.hyperp.scaling.transfer.Axis;
-import io.hyperp.scaling.transfer.ExtrapolationRobustness;
-import io.hyperp.scaling.transfer.FitQuality;
 import io.hyperp.scaling.transfer.Scale;
-import io.hyperp.scaling.transfer.ScaleOptimum;
 import io.hyperp.scaling.transfer.StudyReport;
 import io.hyperp.scaling.transfer.TransferQuality;
 import java.io.PrintWriter;
@@ -192,7 +189,8 @@ final class OptimumCommand implements Callable<Integer> {
       out.println("interval: " + TextTable.num(100 * options.bootstrap().level(), 3) + "% bootstrap ("
           + options.bootstrap().resamples() + " " + options.bootstrap().method().name().toLowerCase(
               Locale.ROOT) + " resamples, seed " + options.bootstrap().seed() + ")");
-      studies.forEach((key, report) -> printStudy(out, key, report));
+      studies.forEach((key, report) -> StudyText.print(out,
+          "across " + report.axis().label() + (key.isEmpty() ? "" : " (" + Labels.text(key) + ")"), report));
     }
     out.flush();
     boolean refused = results.stream().anyMatch(r -> !r.isOk());
@@ -228,35 +226,5 @@ final class OptimumCommand implements Callable<Integer> {
       out.put(key, TransferQuality.acrossScales(axis, scales.get(key), fits.get(key), lawAxes));
     }
     return out;
-  }
-
-  private void printStudy(PrintWriter out, Map<String, String> key, StudyReport r) {
-    out.println();
-    String label = r.axis().label();
-    out.println("across " + label + (key.isEmpty() ? "" : " (" + Labels.text(key) + ")") + ": "
-        + r.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-        + (Double.isNaN(r.spreadInSteps()) ? "" : ", eta* spread " + TextTable.num(r.spreadInSteps(), 3)
-            + " sweep steps (step x" + TextTable.num(Math.exp(r.sweepStep()), 3) + ")"));
-    FitQuality fq = r.quality().fitQuality();
-    if (fq != null) {
-      out.println("  fit quality (" + (r.lawAxes().isEmpty() ? "constant law" : "power law in " + label)
-          + ", leave-one-out): rms ln error " + TextTable.num(fq.rmsLnError(), 3) + ", max "
-          + TextTable.num(fq.maxAbsLnError(), 3));
-    }
-    ExtrapolationRobustness ex = r.quality().extrapolation();
-    if (ex != null) {
-      ScaleOptimum held = null;
-      for (ScaleOptimum o : r.scales()) {
-        if (o.optimum().isOk()) {
-          held = o;
-        }
-      }
-      out.println("  extrapolation to " + label + " " + TextTable.num(held.value()) + ": predicted "
-          + TextTable.num(ex.etaPredicted()) + " vs eta* " + TextTable.num(ex.etaStar()) + ", excess loss "
-          + TextTable.num(ex.excessLoss(), 3) + (ex.predictionInsideSweep() ? "" : " (outside the swept range)"));
-    }
-    for (String note : r.notes()) {
-      out.println("  note: " + note);
-    }
   }
 }

@@ -4,6 +4,7 @@ import io.hyperp.core.rule.ParameterizationRule;
 import io.hyperp.examples.data.ByteCorpus;
 import io.hyperp.examples.gpt.TinyGpt;
 import io.hyperp.examples.gpt.TinyGptConfig;
+import io.hyperp.moe.layer.MoeLayerConfig;
 import io.hyperp.optim.NonFinitePolicy;
 import io.hyperp.optim.Optimizer;
 import io.hyperp.optim.Optimizers;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * One training run of the demo: a {@link TinyGpt} built for a parameterization rule, trained on a
@@ -38,7 +38,27 @@ public final class TrainRun {
     private TrainRun() {
     }
 
-    /** As {@link #run(TinyGptConfig, ParameterizationRule, double, TrainRunConfig, ByteCorpus, Consumer)} without a listener. */
+    /**
+     * Observes a run while it trains, on the training thread. Only {@link #onEval} must be given, so a
+     * method reference such as {@code list::add} serves as a listener.
+     */
+    @FunctionalInterface
+    public interface Listener {
+
+        /** Called after every evaluation (and after the last step). */
+        void onEval(TrainRunResult.Eval eval);
+
+        /**
+         * Called after every optimizer step, and once more when a run ends early.
+         *
+         * @param done  the steps done so far
+         * @param total the steps the run would take without divergence
+         */
+        default void onStep(int done, int total) {
+        }
+    }
+
+    /** As {@link #run(TinyGptConfig, ParameterizationRule, double, TrainRunConfig, ByteCorpus, Listener)} without a listener. */
     public static TrainRunResult run(TinyGptConfig model, ParameterizationRule rule, double learningRate,
                                      TrainRunConfig config, ByteCorpus corpus) {
         return run(model, rule, learningRate, config, corpus, e -> { });
@@ -52,17 +72,31 @@ public final class TrainRun {
      * @param learningRate the peak learning rate (finite, > 0)
      * @param config       steps, evaluation and data settings
      * @param corpus       the data
-     * @param onEval       called after every evaluation, on the calling thread
+     * @param listener     told of every step and evaluation, on the calling thread
      * @throws IllegalArgumentException if the learning rate is not finite and positive, or the rule's
      *                                  residual-branch multiplier is not the model's \(1/\sqrt{2L}\)
      */
     public static TrainRunResult run(TinyGptConfig model, ParameterizationRule rule, double learningRate,
-                                     TrainRunConfig config, ByteCorpus corpus, Consumer<TrainRunResult.Eval> onEval) {
+                                     TrainRunConfig config, ByteCorpus corpus, Listener listener) {
+        return run(model, null, rule, learningRate, config, corpus, listener);
+    }
+
+    /**
+     * Trains one model whose blocks use the mixture-of-experts feed-forward {@code moe} (null: the dense
+     * SwiGLU); otherwise as {@link #run(TinyGptConfig, ParameterizationRule, double, TrainRunConfig,
+     * ByteCorpus, Listener)}. The training losses include the MoE balance losses; validation losses are
+     * the cross-entropy alone.
+     *
+     * @throws IllegalArgumentException as for the dense run, or if {@code moe} does not fit the model
+     */
+    public static TrainRunResult run(TinyGptConfig model, MoeLayerConfig moe, ParameterizationRule rule,
+                                     double learningRate, TrainRunConfig config, ByteCorpus corpus,
+                                     Listener listener) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(corpus, "corpus");
-        Objects.requireNonNull(onEval, "onEval");
+        Objects.requireNonNull(listener, "listener");
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "learningRate (%s) must be positive and finite", learningRate));
@@ -74,7 +108,8 @@ public final class TrainRun {
         }
         long start = System.nanoTime();
         TinyGptConfig cfg = model.withLogitMultiplier(rule.outputLogitMultiplier());
-        TinyGpt net = TinyGpt.create(cfg, spec -> rule.treatment(spec).init());
+        TinyGpt net = moe == null ? TinyGpt.create(cfg, spec -> rule.treatment(spec).init())
+                : TinyGpt.create(cfg, spec -> rule.treatment(spec).init(), moe);
         Optimizer optimizer = Optimizers.create(net.values(), rule,
                 LrSchedule.linearDecay(learningRate, 0, config.steps(), config.floorFraction()),
                 config.optimizer().withNonFinitePolicy(NonFinitePolicy.SKIP));
@@ -101,8 +136,10 @@ public final class TrainRun {
             losses[ran++] = loss;
             if (!(loss <= config.divergenceLoss()) || !optimizer.step(net.grads(), net.values())) {
                 divergedAt = step;
+                listener.onStep(config.steps(), config.steps());
                 break;
             }
+            listener.onStep(step + 1, config.steps());
             sinceEval += loss;
             stepsSinceEval++;
             if ((step + 1) % config.evalEvery() == 0 || step + 1 == config.steps()) {
@@ -111,13 +148,15 @@ public final class TrainRun {
                     val += net.loss(batch);
                 }
                 val /= validation.length;
-                TrainRunResult.Eval e = new TrainRunResult.Eval(step + 1, sinceEval / stepsSinceEval, val);
+                TrainRunResult.Eval e = new TrainRunResult.Eval(step + 1, sinceEval / stepsSinceEval, val,
+                        net.indicators());
                 evals.add(e);
-                onEval.accept(e);
+                listener.onEval(e);
                 sinceEval = 0;
                 stepsSinceEval = 0;
                 if (!Double.isFinite(val)) {
                     divergedAt = step;
+                    listener.onStep(config.steps(), config.steps());
                     break;
                 }
                 finalValidation = val;

@@ -1,5 +1,6 @@
 package io.hyperp.examples.demo;
 
+import io.hyperp.examples.gpt.TinyGpt;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +35,14 @@ public record TrainRunResult(String rule, double learningRate, int width, int de
      * @param step           the number of optimizer steps taken before it
      * @param trainLoss      the mean training loss of the steps since the previous evaluation
      * @param validationLoss the mean loss on the fixed validation batches
+     * @param indicators     the stability indicators (SPEC section 6) on the last validation batch
      */
-    public record Eval(int step, double trainLoss, double validationLoss) {
+    public record Eval(int step, double trainLoss, double validationLoss, TinyGpt.Indicators indicators) {
+
+        /** Checks that the indicators are given. */
+        public Eval {
+            Objects.requireNonNull(indicators, "indicators");
+        }
     }
 
     /** Copies the arrays and the list. */

@@ -86,10 +86,7 @@ final class Tape {
         steps.add(() -> Nd4j.exec(op));
     }
 
-    /**
-     * Records an arbitrary step, run in order with the ops (for a layer with its own forward and
-     * backward, such as a mixture of experts); it counts as one op in {@link #size()}.
-     */
+    /** Runs Java code at this point of the sequence (for layers with their own forward and backward). */
     void call(Runnable step) {
         steps.add(step);
     }

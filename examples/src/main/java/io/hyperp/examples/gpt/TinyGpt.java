@@ -4,8 +4,6 @@ import io.hyperp.core.param.ParamRole;
 import io.hyperp.core.param.ParamSpec;
 import io.hyperp.core.rule.InitScheme;
 import io.hyperp.core.sphere.NormReduction;
-import io.hyperp.moe.RouterConfig;
-import io.hyperp.moe.balance.BalanceConfig;
 import io.hyperp.moe.layer.LayerParam;
 import io.hyperp.moe.layer.MoeFeedForward;
 import io.hyperp.moe.layer.MoeLayerConfig;
@@ -18,12 +16,11 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A small byte-level decoder-only transformer written directly in ND4J ops, with a hand-written
@@ -44,10 +41,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   z = c * (RMSNorm(h) * gf) Wout^T                            untied head
  *   loss = mean over tokens of -log softmax(z)[next token]
  * </pre>
- * With MoE ({@link TinyGptConfig#withMoe}), the SwiGLU line becomes {@code h = h + rho * MoE(n)}: a
- * {@link MoeFeedForward} (top-k routing, SqrtGate or plain gates, no shared expert, HyperP's Switch
- * balance loss of weight 0.1, SPEC section 5), and the loss becomes the cross-entropy plus the sum
- * over blocks of the layers' auxiliary losses ({@link #auxLoss()}).
  * with {@code RMSNorm(x) = x / sqrt(mean(x^2) + 1e-6)} over the last axis. Matrices are stored
  * {@code [out, in]} (so {@code y = x W^T}); the embedding and the head are {@code [vocab, width]}.
  *
@@ -55,12 +48,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * and its gradient buffer: {@code embed} (EMBEDDING); per block {@code blocks.l.attn_norm} (GAIN),
  * {@code blocks.l.attn.q}, {@code .k}, {@code .v} (HIDDEN), {@code blocks.l.attn.q_norm},
  * {@code .k_norm} (GAIN, length h, only with QK-norm), {@code blocks.l.attn.o} (HIDDEN),
- * {@code blocks.l.mlp_norm} (GAIN), {@code blocks.l.mlp.gate}, {@code .up}, {@code .down} (HIDDEN)
- * or, with MoE, {@code blocks.l.moe.router} (ROUTER, {@code [E, d]}), {@code blocks.l.moe.w_gate},
- * {@code .w_up} ({@code [E, f, d]}), {@code .w_down} ({@code [E, d, f]}) (EXPERT stacks, one matrix
- * per expert); {@code final_norm} (GAIN); {@code head} (OUTPUT_HEAD). Initialization follows the roles (SPEC
- * section 1) unless another scheme is given: U(+-1/sqrt(fan_in)) for HIDDEN, ROUTER and EXPERT (per
- * expert matrix), N(0, 0.02^2) for the
+ * {@code blocks.l.mlp_norm} (GAIN), {@code blocks.l.mlp.gate}, {@code .up}, {@code .down} (HIDDEN);
+ * {@code final_norm} (GAIN); {@code head} (OUTPUT_HEAD). With a mixture of experts
+ * ({@link #create(TinyGptConfig, Function, MoeLayerConfig)}) each block's SwiGLU is replaced by
+ * hyperp-moe's {@link MoeFeedForward} named {@code blocks.l.moe} (router ROUTER, expert stacks EXPERT,
+ * a shared expert HIDDEN), whose parameters take the place of the three MLP matrices; its auxiliary
+ * balance losses are part of the training objective returned by {@link #forwardBackward}. Initialization follows the roles (SPEC
+ * section 1) unless another scheme is given: U(+-1/sqrt(fan_in)) for HIDDEN, N(0, 0.02^2) for the
  * head, N(0, 1e-4^2) for the embedding, 1 for gains; values are drawn in double precision from the
  * seed on the host, so they are a pure function of the config and the schemes, independent of the
  * backend and of the number of threads.
@@ -70,25 +64,21 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * by every call; matrix products go straight to BLAS through {@code Mmul}, attention is batched over
  * (batch, head) on permuted views, the embedding is a gather (its gradient a locked, deterministic
  * scatter-add), and the loss and its gradient come out of the same forward pass. Nothing is allocated
- * per step apart from small Java objects. With MoE, each block's tape is split around the layer's own
- * forward and backward calls (recorded as one step each), which allocate no tensor buffers either;
- * the dense model records exactly the same ops as without the option. For speed on a CPU, set ND4J's thread counts with
+ * per step apart from small Java objects. For speed on a CPU, set ND4J's thread counts with
  * {@link NdThreads} first.
  *
  * <p>Mutation and thread-safety: {@link #forwardBackward} overwrites every gradient buffer and the
- * internal activations; {@link #loss} overwrites the activations only; {@link #indicators()} reads the
- * activations of the latest pass and writes nothing. Parameters change only when the
+ * internal activations; {@link #loss} overwrites the activations only. Parameters change only when the
  * caller (an optimizer) writes into {@link Param#value()}. An instance is not thread-safe; run
  * independent models on independent threads.
  *
  * <p>Non-finite values: nothing is checked on the hot path. If parameters or activations become
  * non-finite the returned loss is NaN or infinite, which callers treat as divergence; the gradients
- * are then meaningless but the call does not fail. (An MoE layer refuses non-finite router logits; the
- * model then returns NaN and skips the backward pass, leaving the gradients of the previous step.)
+ * are then meaningless but the call does not fail.
  *
  * <p>References: Ren et al., arXiv 2603.28743 (HyperP), sections 3-4 (model family, QK-norm,
  * residual multiplier); Shazeer, <i>GLU Variants Improve Transformer</i> (SwiGLU); Zhang and
- * Sennrich, <i>Root Mean Square Layer Normalization</i>; Fedus et al., <i>Switch Transformer</i>.
+ * Sennrich, <i>Root Mean Square Layer Normalization</i>.
  */
 public final class TinyGpt {
 
@@ -138,11 +128,15 @@ public final class TinyGpt {
     private final ParamSet gradSet;
     private final Tape forwardTape;
     private final Tape backwardTape;
+
+    // Kept for the stability indicators, which read the activations of the last forward pass.
+    private final INDArray embedding;
+    private final Block[] blockList;
+    private final Saved[] savedList;
     private final Buffers buffers;
-    private final Saved[] savedActs;
-    private final MoeFeedForward[] moeLayers; // one per block with MoE, else empty
-    private boolean forwardDone;
-    private boolean diverged; // an MoE layer refused non-finite router logits in the latest forward
+    private boolean forwardRan;
+    private final MoeLayerConfig moeConfig; // null for the dense model
+    private boolean moeFailed;               // the last forward met non-finite router logits
 
     // Inputs.
     private final int[] hostInputs;
@@ -177,7 +171,7 @@ public final class TinyGpt {
         INDArray dw3;
         INDArray w2;
         INDArray dw2;
-        MoeFeedForward moe; // replaces w1, w3, w2 when the config has MoE
+        MoeFeedForward moe; // replaces w1, w3, w2 when the model is a mixture of experts
     }
 
     /**
@@ -207,9 +201,9 @@ public final class TinyGpt {
         final INDArray dP = buf(batch, heads, ctx, ctx);
         final INDArray rowBht = buf((long) batch * heads * ctx, 1);
         final INDArray mask = causalMask();
-        final INDArray dm = cfg.isMoe() ? null : buf(tokens, ffn);
-        final INDArray du3 = cfg.isMoe() ? null : buf(tokens, ffn);
-        final INDArray tmpF = cfg.isMoe() ? null : buf(tokens, ffn);
+        final INDArray dm = buf(tokens, ffn);
+        final INDArray du3 = buf(tokens, ffn);
+        final INDArray tmpF = buf(tokens, ffn);
         final INDArray finalXhat = buf(tokens, width);
         final INDArray finalR = buf(tokens, 1);
         final INDArray finalOut = buf(tokens, width);
@@ -249,17 +243,17 @@ public final class TinyGpt {
         final INDArray xhat2 = buf(tokens, width);
         final INDArray r2 = buf(tokens, 1);
         final INDArray n2 = buf(tokens, width);
-        // Dense MLP only (an MoE layer keeps its own activations):
-        final INDArray act = cfg.isMoe() ? null : buf(tokens, ffn);   // silu(n2 W1^T)
-        final INDArray sig = cfg.isMoe() ? null : buf(tokens, ffn);   // sigmoid(n2 W1^T)
-        final INDArray u3 = cfg.isMoe() ? null : buf(tokens, ffn);    // n2 W3^T
-        final INDArray m = cfg.isMoe() ? null : buf(tokens, ffn);     // act * u3
+        final INDArray act = buf(tokens, ffn);   // silu(n2 W1^T)
+        final INDArray sig = buf(tokens, ffn);   // sigmoid(n2 W1^T)
+        final INDArray u3 = buf(tokens, ffn);    // n2 W3^T
+        final INDArray m = buf(tokens, ffn);     // act * u3
     }
 
     private final Function<ParamSpec, InitScheme> initOf;
 
-    private TinyGpt(TinyGptConfig cfg, Function<ParamSpec, InitScheme> initOf) {
+    private TinyGpt(TinyGptConfig cfg, Function<ParamSpec, InitScheme> initOf, MoeLayerConfig moeConfig) {
         this.initOf = initOf;
+        this.moeConfig = moeConfig;
         this.cfg = cfg;
         this.dt = cfg.dtype();
         this.vocab = cfg.vocab();
@@ -301,8 +295,12 @@ public final class TinyGpt {
             b.dwo = lastGrad(ps);
             b.g2 = init(ps, rng, ParamSpec.vector(p + "mlp_norm", d, ParamRole.GAIN));
             b.dg2 = lastGrad(ps);
-            if (cfg.isMoe()) {
-                b.moe = createMoe(p + "moe", ps, rng);
+            if (moeConfig != null) {
+                b.moe = MoeFeedForward.create(p + "moe", moeConfig, tokens, dt, NormReduction.local(), cfg.seed());
+                for (LayerParam lp : b.moe.params()) {
+                    lp.value().assign(draw(rng, lp.spec()));
+                    ps.add(new Param(lp.spec(), lp.value(), lp.grad()));
+                }
                 blocks[l] = b;
                 continue;
             }
@@ -327,7 +325,6 @@ public final class TinyGpt {
         }
         valueSet = values.build();
         gradSet = grads.build();
-        moeLayers = Arrays.stream(blocks).map(b -> b.moe).filter(Objects::nonNull).toArray(MoeFeedForward[]::new);
 
         hostInputs = new int[tokens];
         hostTargets = new int[tokens];
@@ -343,8 +340,10 @@ public final class TinyGpt {
         var constants = Tape.newConstants();
         forwardTape = new Tape(dt, constants);
         backwardTape = new Tape(dt, constants);
+        embedding = embed;
+        blockList = blocks;
+        savedList = saved;
         buffers = z;
-        savedActs = saved;
         recordForward(forwardTape, z, embed, blocks, saved, finalGain, head);
         recordBackward(backwardTape, z, dEmbed, blocks, saved, finalGain, dFinalGain, head, dHead);
     }
@@ -368,7 +367,46 @@ public final class TinyGpt {
     public static TinyGpt create(TinyGptConfig cfg, Function<ParamSpec, InitScheme> init) {
         Objects.requireNonNull(cfg, "cfg");
         Objects.requireNonNull(init, "init");
-        return new TinyGpt(cfg, init);
+        return new TinyGpt(cfg, init, null);
+    }
+
+    /**
+     * Builds a mixture-of-experts model: every block's feed-forward is a {@link MoeFeedForward} of
+     * {@code moe} (whose {@code ffn} setting is then unused), with parameters initialized by {@code init}
+     * like the others.
+     *
+     * @throws IllegalArgumentException if {@code moe.modelDim()} is not the model's width, or the layer
+     *                                  refuses the token count or dtype
+     * @throws NullPointerException     if an argument is null
+     */
+    public static TinyGpt create(TinyGptConfig cfg, Function<ParamSpec, InitScheme> init, MoeLayerConfig moe) {
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(moe, "moe");
+        if (moe.modelDim() != cfg.width()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "moe: modelDim (%d) must equal the model's width (%d)", moe.modelDim(), cfg.width()));
+        }
+        return new TinyGpt(cfg, init, moe);
+    }
+
+    /** The mixture-of-experts layer configuration, or null for the dense model. */
+    public MoeLayerConfig moeConfig() {
+        return moeConfig;
+    }
+
+    /**
+     * The sum over blocks of the MoE layers' auxiliary balance losses at the last forward pass (0 for
+     * the dense model); {@link #forwardBackward} returns it added to the cross-entropy.
+     */
+    public double lastAuxLoss() {
+        double aux = 0;
+        for (Block b : blockList) {
+            if (b.moe != null) {
+                aux += b.moe.auxLoss();
+            }
+        }
+        return aux;
     }
 
     /**
@@ -417,10 +455,7 @@ public final class TinyGpt {
         return gradSet;
     }
 
-    /**
-     * The number of ND4J ops one {@link #forwardBackward} call executes (for profiling; a call into an
-     * MoE layer counts as one).
-     */
+    /** The number of ND4J ops one {@link #forwardBackward} call executes (for profiling). */
     public int opsPerStep() {
         return forwardTape.size() + backwardTape.size();
     }
@@ -439,10 +474,14 @@ public final class TinyGpt {
     public double forwardBackward(int[] tokens) {
         loadTokens(tokens);
         double loss = forward();
-        if (!diverged) {
-            backwardTape.run();
+        if (moeFailed) {
+            for (Param p : params) {
+                p.grad().assign(Double.NaN);
+            }
+            return Double.NaN;
         }
-        return loss;
+        backwardTape.run();
+        return loss + lastAuxLoss();
     }
 
     /**
@@ -454,199 +493,82 @@ public final class TinyGpt {
      */
     public double loss(int[] tokens) {
         loadTokens(tokens);
-        return forward();
+        double loss = forward();
+        return moeFailed ? Double.NaN : loss;
     }
 
     /**
-     * Stability indicators of one forward pass (SPEC section 6), all computed in double precision from
-     * the activations that pass saved. Each is bounded under HyperP as training compute grows; a value
-     * that keeps growing signals an instability.
+     * The stability indicators of SPEC section 6 for the batch of the most recent forward pass.
      *
-     * <p>Immutable and thread-safe. A non-finite activation makes the indicators that read it NaN.
-     *
-     * <p>References: Ren et al., arXiv 2603.28743 (HyperP), the stability analysis (attention Z,
-     * output RMS, outlier fraction, router Z); Zoph et al., <i>ST-MoE</i> (the Z quantity).
-     *
-     * @param attentionZ     mean over batch, heads, blocks and query positions of
-     *                       \((\log\sum_j e^{s_{ij}})^2\), where \(s_{ij}\) are the attention logits as fed
-     *                       to the softmax (after the \(1/\sqrt{h}\) scaling and QK-norm; masked future
-     *                       positions contribute nothing)
-     * @param outputRms      \(\sqrt{\text{mean}_k\, \text{mean}(h_k^2)}\) over the 2L residual branch outputs
-     *                       \(h_k\) (attention and feed-forward of every block, after the \(1/\sqrt{2L}\)
-     *                       multiplier): the root of the mean of the squared per-branch RMS
-     * @param outlierPercent for the residual stream after each block: per token, mean \(\mu\) and unbiased
-     *                       standard deviation \(\sigma\) over the width, 100 times the fraction of entries
-     *                       with \(|x - \mu| > 5\sigma\); averaged over blocks (0 when every token's entries
-     *                       are equal, and always 0 below width 27, where 5 sigma cannot be exceeded)
-     * @param routerZ        mean over MoE blocks and tokens of \((\log\sum_e e^{r_e})^2\) of the router logits
-     *                       \(r\); NaN for a dense model
+     * @param attentionZ     mean over batch, heads and query positions of the squared logsumexp of the
+     *                       (causally masked) attention logits
+     * @param outputRms      over every residual branch output h (attention and MLP of each block, after
+     *                       the \(1/\sqrt{2L}\) multiplier), the root of the mean of \(\mathrm{mean}(h^2)\)
+     * @param outlierPercent per block, the residual stream after it; per token, the mean and unbiased
+     *                       standard deviation over the width; 100 times the fraction of entries more
+     *                       than 5 standard deviations from the mean; averaged over blocks
+     * @param routerZ        the mean over MoE layers of their router Z (mean over tokens of the squared
+     *                       logsumexp of the router logits); NaN for the dense model
      */
     public record Indicators(double attentionZ, double outputRms, double outlierPercent, double routerZ) {
     }
 
     /**
-     * The stability indicators (SPEC section 6) of the most recent forward pass ({@link #forwardBackward}
-     * or {@link #loss}), for evaluation.
+     * The stability indicators (SPEC section 6) of the batch last seen by {@link #forwardBackward} or
+     * {@link #loss}, computed from the activations that pass saved. Meant for evaluation time: it
+     * allocates its temporaries and costs about one more forward pass; it changes neither parameters,
+     * gradients nor saved activations.
      *
-     * <p>Reads only activations saved by that pass, never the parameters, so an optimizer step taken
-     * after it does not change the result: the attention logits are recomputed from the saved queries
-     * and keys; the residual stream at each point is recovered from its saved RMS-normalized form
-     * ({@code x = xhat / r}, exact up to rounding); each branch output is the difference of the streams
-     * around it. Allocates host and device temporaries (this is not a training-step method) and writes
-     * nothing the next {@link #forwardBackward} or an optimizer reads. Not thread-safe, like the model.
-     *
-     * @return the indicators; see {@link Indicators} for the formulas
      * @throws IllegalStateException if no forward pass has run yet
      */
     public Indicators indicators() {
-        if (!forwardDone) {
-            throw new IllegalStateException("indicators before any forward pass; call loss(tokens) or "
-                    + "forwardBackward(tokens) first");
+        if (!forwardRan) {
+            throw new IllegalStateException("indicators: no forward pass has run yet");
         }
-        int depth = savedActs.length;
         double alpha = cfg.qkNorm() ? 1.0 : attnScale;
-        INDArray scores = Nd4j.create(dt, new long[] {batch, heads, ctx, ctx}, 'c');
-        double zSum = 0.0;
-        for (Saved s : savedActs) {
-            // The same product as the forward pass, so the logits are those the softmax saw.
-            Nd4j.exec(new Mmul(s.q4, s.k4, scores, alpha, 0.0,
-                    MMulTranspose.builder().transposeA(false).transposeB(true).build()));
-            zSum += sumSquaredCausalLogSumExp(scores.data().asDouble());
+        INDArray mask = buffers.mask.reshape(1, 1, ctx, ctx).broadcast(batch, heads, ctx, ctx);
+        INDArray h = embedding.getRows(hostInputs);
+        double zSum = 0;
+        double msSum = 0;
+        double outlierSum = 0;
+        for (int l = 0; l < blockList.length; l++) {
+            Block b = blockList[l];
+            Saved s = savedList[l];
+            INDArray scores = Nd4j.matmul(s.q4.dup(), s.k4.dup(), null, false, true, false).muli(alpha).addi(mask);
+            INDArray max = scores.max(true, 3);
+            INDArray lse = Transforms.log(Transforms.exp(scores.subi(max.broadcast(scores.shape())), false)
+                    .sum(true, 3), false).addi(max);
+            zSum += lse.mul(lse).meanNumber().doubleValue();
+            INDArray attn = s.o.mmul(b.wo.transpose()).muli(rho);
+            INDArray mlp = b.moe != null ? b.moe.forward(s.n2).mul(rho) : s.m.mmul(b.w2.transpose()).muli(rho);
+            msSum += meanSquare(attn) + meanSquare(mlp);
+            h.addi(attn).addi(mlp);
+            INDArray mean = h.mean(true, 1);
+            INDArray std = h.std(true, true, 1);
+            INDArray excess = Transforms.abs(h.subColumnVector(mean), false).subiColumnVector(std.muli(5.0));
+            outlierSum += 100.0 * excess.gt(0.0).castTo(DataType.DOUBLE).sumNumber().doubleValue() / h.length();
         }
-        double attentionZ = zSum / ((double) depth * batch * heads * ctx);
-
-        // Residual streams in order: before block 0, after its attention, after block 0, ..., after the last.
-        double[][] streams = new double[2 * depth + 1][];
-        for (int l = 0; l < depth; l++) {
-            streams[2 * l] = unnormalized(savedActs[l].xhat1, savedActs[l].r1);
-            streams[2 * l + 1] = unnormalized(savedActs[l].xhat2, savedActs[l].r2);
-        }
-        streams[2 * depth] = unnormalized(buffers.finalXhat, buffers.finalR);
-        double meanSquares = 0.0;
-        for (int k = 0; k < 2 * depth; k++) {
-            double[] before = streams[k];
-            double[] after = streams[k + 1];
-            double sq = 0.0;
-            for (int i = 0; i < before.length; i++) {
-                double h = after[i] - before[i];
-                sq += h * h;
-            }
-            meanSquares += sq / before.length;
-        }
-        double outputRms = Math.sqrt(meanSquares / (2 * depth));
-        double outliers = 0.0;
-        for (int l = 0; l < depth; l++) {
-            outliers += outlierFraction(streams[2 * l + 2]);
-        }
-        double outlierPercent = 100.0 * outliers / depth;
+        int depth = blockList.length;
         double routerZ = Double.NaN;
-        if (moeLayers.length > 0) {
-            routerZ = 0.0;
-            for (MoeFeedForward moe : moeLayers) {
-                routerZ += moe.lastStats().routerZ();
+        if (moeConfig != null) {
+            routerZ = 0;
+            for (Block b : blockList) {
+                routerZ += b.moe.lastStats().routerZ() / depth;
             }
-            routerZ /= moeLayers.length;
         }
-        return new Indicators(attentionZ, outputRms, outlierPercent, routerZ);
+        return new Indicators(zSum / depth, Math.sqrt(msSum / (2.0 * depth)), outlierSum / depth, routerZ);
     }
 
-    /** Sum over the rows of [B, H, T, T] logits of (logsumexp over the causal part of the row)^2. */
-    private double sumSquaredCausalLogSumExp(double[] s) {
-        double sum = 0.0;
-        for (int row = 0; row < batch * heads * ctx; row++) {
-            int i = row % ctx;  // query position: keys 0..i are visible
-            int base = row * ctx;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j <= i; j++) {
-                max = Math.max(max, s[base + j]);
-            }
-            double e = 0.0;
-            for (int j = 0; j <= i; j++) {
-                e += Math.exp(s[base + j] - max);
-            }
-            double lse = max + Math.log(e);
-            sum += lse * lse;
-        }
-        return sum;
-    }
-
-    /** The stream x = xhat / r ([N, d] and [N, 1] saved by an RMSNorm), row-major in double. */
-    private double[] unnormalized(INDArray xhat, INDArray r) {
-        double[] x = xhat.data().asDouble();
-        double[] rr = r.data().asDouble();
-        for (int n = 0; n < tokens; n++) {
-            for (int j = 0; j < width; j++) {
-                x[n * width + j] /= rr[n];
-            }
-        }
-        return x;
-    }
-
-    /** The fraction of entries of a row-major [N, d] stream more than 5 unbiased std from their row mean. */
-    private double outlierFraction(double[] x) {
-        long count = 0;
-        for (int n = 0; n < tokens; n++) {
-            int base = n * width;
-            double mean = 0.0;
-            for (int j = 0; j < width; j++) {
-                mean += x[base + j];
-            }
-            mean /= width;
-            double ss = 0.0;
-            for (int j = 0; j < width; j++) {
-                double c = x[base + j] - mean;
-                ss += c * c;
-            }
-            if (!Double.isFinite(ss)) {
-                return Double.NaN;
-            }
-            if (width < 2) {
-                continue;
-            }
-            double limit = 5.0 * Math.sqrt(ss / (width - 1));
-            for (int j = 0; j < width; j++) {
-                if (Math.abs(x[base + j] - mean) > limit) {
-                    count++;
-                }
-            }
-        }
-        return (double) count / ((long) tokens * width);
+    private static double meanSquare(INDArray x) {
+        double norm = x.norm2Number().doubleValue();
+        return norm * norm / x.length();
     }
 
     private double forward() {
-        diverged = false;
+        forwardRan = true;
+        moeFailed = false;
         forwardTape.run();
-        forwardDone = true;
-        if (diverged) {
-            return Double.NaN;
-        }
-        double loss = lossSum.getDouble(0) / tokens;
-        for (MoeFeedForward moe : moeLayers) {
-            loss += moe.auxLoss();
-        }
-        return loss;
-    }
-
-    /**
-     * The sum over blocks of the MoE auxiliary (load-balancing) losses of the latest forward pass,
-     * included in the loss that pass returned; 0 for a dense model. Subtract it for the plain
-     * cross-entropy.
-     *
-     * @throws IllegalStateException if no forward pass has run yet
-     */
-    public double auxLoss() {
-        if (!forwardDone) {
-            throw new IllegalStateException("auxLoss before any forward pass; call loss(tokens) or "
-                    + "forwardBackward(tokens) first");
-        }
-        if (diverged) {
-            return Double.NaN;
-        }
-        double aux = 0.0;
-        for (MoeFeedForward moe : moeLayers) {
-            aux += moe.auxLoss();
-        }
-        return aux;
+        return lossSum.getDouble(0) / tokens;
     }
 
     private void loadTokens(int[] tokens) {
@@ -724,19 +646,17 @@ public final class TinyGpt {
     private void recordMlpForward(Tape t, Buffers z, Block b, Saved s) {
         rmsForward(t, z.h, b.g2, s.xhat2, s.r2, s.n2);
         if (b.moe != null) {
-            MoeFeedForward moe = b.moe;
+            // h += rho * moe(n2); a layer that meets non-finite router logits marks the pass as failed
+            // (the loss is then NaN) and the rest of the pass reads stale values, which are never used.
             t.call(() -> {
-                if (diverged) {
-                    z.h.assign(Double.NaN);
+                if (moeFailed) {
                     return;
                 }
                 try {
-                    INDArray y = moe.forward(s.n2);
-                    Nd4j.getBlasWrapper().level1().axpy(y.length(), rho, y, z.h);   // h += rho * y
-                } catch (IllegalArgumentException nonFiniteRouterLogits) {
-                    // The layer refuses non-finite logits; the model reports divergence as a NaN loss.
-                    diverged = true;
-                    z.h.assign(Double.NaN);
+                    INDArray y = b.moe.forward(s.n2);
+                    Nd4j.getBlasWrapper().level1().axpy(z.h.length(), rho, y, z.h);
+                } catch (IllegalArgumentException nonFinite) {
+                    moeFailed = true;
                 }
             });
             return;
@@ -779,9 +699,8 @@ public final class TinyGpt {
 
     private void recordMlpBackward(Tape t, Buffers z, Block b, Saved s) {
         if (b.moe != null) {
-            MoeFeedForward moe = b.moe;
-            t.scale(z.dh, rho, z.tmpD);                                    // dL/dy
-            t.call(() -> z.dn.assign(moe.backward(z.tmpD)));               // dL/dn2, layer gradients
+            t.scale(z.dh, rho, z.tmpD);                                   // dL/dy of the layer
+            t.call(() -> z.dn.assign(b.moe.backward(z.tmpD)));          // its parameter gradients, dL/dn2
             rmsBackward(t, z, z.dn, s.xhat2, s.r2, b.g2, b.dg2, 1.0, z.tmpD, z.colD, z.dh, true);
             return;
         }
@@ -892,34 +811,17 @@ public final class TinyGpt {
         return ps.get(ps.size() - 1).grad();
     }
 
-    /**
-     * Creates the MoE feed-forward of one block ({@code config().moe()}, no shared expert, HyperP's
-     * balance losses) and re-initializes its parameters by {@link #initOf} from this model's seed.
-     */
-    private MoeFeedForward createMoe(String name, List<Param> ps, SplittableRandom rng) {
-        TinyGptConfig.Moe m = cfg.moe();
-        RouterConfig router = new RouterConfig(m.experts(), m.topK(), false, m.sqrtGate(),
-                RouterConfig.DEFAULT_SHARED_WEIGHT);
-        MoeLayerConfig layer = new MoeLayerConfig(width, m.expertFfn(), router, BalanceConfig.defaults(), 0.0);
-        MoeFeedForward moe = MoeFeedForward.create(name, layer, tokens, dt, NormReduction.local(), cfg.seed());
-        for (LayerParam lp : moe.params()) {
-            lp.value().assign(initialValues(rng, lp.spec()));
-            ps.add(new Param(lp.spec(), lp.value(), lp.grad()));
-        }
-        return moe;
-    }
-
     /** Creates the parameter for {@code spec}, initialized by {@link #initOf}, and a zero gradient. */
     private INDArray init(List<Param> ps, SplittableRandom parent, ParamSpec spec) {
         INDArray value = buf(spec.shape());
-        value.assign(initialValues(parent, spec));
+        value.assign(draw(parent, spec));
         INDArray grad = buf(spec.shape());
         ps.add(new Param(spec, value, grad));
         return value;
     }
 
-    /** The initial values of {@code spec} by {@link #initOf}, drawn in double from a split of {@code parent}. */
-    private INDArray initialValues(SplittableRandom parent, ParamSpec spec) {
+    /** Values for {@code spec} from its scheme, drawn in double precision from a split of {@code parent}. */
+    private INDArray draw(SplittableRandom parent, ParamSpec spec) {
         SplittableRandom rng = parent.split();
         int count = Math.toIntExact(spec.length());
         double[] values = new double[count];

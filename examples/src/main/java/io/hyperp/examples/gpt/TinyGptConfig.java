@@ -12,16 +12,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * section 4); the output logits are multiplied by {@link #logitMultiplier()} (1 under HyperP,
  * \(d_0/L\) for the plain Muon baseline).
  *
- * <p>Optionally ({@link #withMoe}) every block's dense SwiGLU MLP is replaced by a mixture of
- * SwiGLU experts with top-k routing, plain or SqrtGate combine weights and HyperP's Switch
- * load-balancing loss (SPEC section 5); {@link #ffn()} is then unused.
- *
  * <p>Immutable and thread-safe. Invalid values (non-positive sizes, a width that is not a multiple of
  * the head dimension, a non-finite or non-positive logit multiplier, a dtype other than FLOAT or
- * DOUBLE, MoE settings out of range) throw {@link IllegalArgumentException} naming the field.
+ * DOUBLE) throw {@link IllegalArgumentException} naming the field.
  *
- * <p>References: Ren et al., arXiv 2603.28743 (HyperP), section 4 (the reference model family) and
- * section 5 (MoE, SqrtGate).
+ * <p>References: Ren et al., arXiv 2603.28743 (HyperP), section 4 (the reference model family).
  *
  * @param vocab           vocabulary size (256 for bytes)
  * @param context         sequence length T
@@ -34,49 +29,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param logitMultiplier multiplier of the output logits
  * @param seed            seed of the initialization
  * @param dtype           floating-point type of every parameter and buffer (FLOAT or DOUBLE)
- * @param moe             the mixture-of-experts feed-forward of every block, or {@code null} for the dense
- *                        SwiGLU MLP of width {@code ffn}
  */
 public record TinyGptConfig(int vocab, int context, int batch, int depth, int width, int headDim, int ffn,
-                            boolean qkNorm, double logitMultiplier, long seed, DataType dtype, Moe moe) {
-
-    /**
-     * The mixture-of-experts feed-forward that replaces every block's dense MLP: {@code experts} SwiGLU
-     * experts of hidden width {@code expertFfn}, each token routed to the {@code topK} experts with the
-     * largest router logits, outputs combined with weights \(\sqrt{g}\) (SqrtGate) or \(g\), where g is
-     * the softmax over the selected logits; no shared expert; HyperP's Switch balance loss (weight 0.1)
-     * added to the training loss. HyperP's granularity rule sets {@code expertFfn = 4 d / topK}.
-     *
-     * <p>Immutable; invalid values throw {@link IllegalArgumentException} naming the field
-     * ({@code moe.experts}, {@code moe.topK}, {@code moe.expertFfn}).
-     *
-     * <p>References: Ren et al., arXiv 2603.28743 (HyperP), section 5 (SqrtGate); Fedus et al.,
-     * <i>Switch Transformer</i>.
-     *
-     * @param experts   number of routed experts E, >= 1
-     * @param topK      experts per token, in [1, E]
-     * @param sqrtGate  whether outputs are weighted by the square root of the gates
-     * @param expertFfn hidden width of one expert, >= 1
-     */
-    public record Moe(int experts, int topK, boolean sqrtGate, int expertFfn) {
-        /** Validates the fields. */
-        public Moe {
-            positive("moe.experts", experts);
-            if (topK < 1 || topK > experts) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "moe.topK (%d) must be in [1, moe.experts = %d]", topK, experts));
-            }
-            positive("moe.expertFfn", expertFfn);
-        }
-    }
-
-    /**
-     * A dense model (no mixture of experts); see the canonical constructor for the fields.
-     */
-    public TinyGptConfig(int vocab, int context, int batch, int depth, int width, int headDim, int ffn,
-                         boolean qkNorm, double logitMultiplier, long seed, DataType dtype) {
-        this(vocab, context, batch, depth, width, headDim, ffn, qkNorm, logitMultiplier, seed, dtype, null);
-    }
+                            boolean qkNorm, double logitMultiplier, long seed, DataType dtype) {
 
     /** Validates every field; see the class documentation. */
     public TinyGptConfig {
@@ -106,11 +61,6 @@ public record TinyGptConfig(int vocab, int context, int batch, int depth, int wi
                     "batch * context * max(width, ffn, vocab) (%d * %d) is too large", tokens,
                     Math.max(Math.max(width, ffn), vocab)));
         }
-        if (moe != null && tokens * moe.topK() * Math.max(width, moe.expertFfn()) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "batch * context * moe.topK * max(width, moe.expertFfn) (%d * %d * %d) is too large", tokens,
-                    moe.topK(), Math.max(width, moe.expertFfn())));
-        }
     }
 
     private static void positive(String name, int value) {
@@ -121,10 +71,10 @@ public record TinyGptConfig(int vocab, int context, int batch, int depth, int wi
 
     /**
      * The demo model at width 128: vocabulary 256 (bytes), context 64, batch 16, depth 2, head
-     * dimension 32, FFN 4 d, QK-norm on, logit multiplier 1, seed 1, float32, dense (no MoE).
+     * dimension 32, FFN 4 d, QK-norm on, logit multiplier 1, seed 1, float32.
      */
     public static TinyGptConfig defaults() {
-        return new TinyGptConfig(256, 64, 16, 2, 128, 32, 4 * 128, true, 1.0, 1L, DataType.FLOAT, null);
+        return new TinyGptConfig(256, 64, 16, 2, 128, 32, 4 * 128, true, 1.0, 1L, DataType.FLOAT);
     }
 
     /** The number of attention heads, {@code width / headDim}. */
@@ -142,97 +92,65 @@ public record TinyGptConfig(int vocab, int context, int batch, int depth, int wi
         return 1.0 / Math.sqrt(2.0 * depth);
     }
 
-    /** Whether the blocks use a mixture-of-experts feed-forward ({@link #moe()} is not null). */
-    public boolean isMoe() {
-        return moe != null;
-    }
-
-    /** The number of trainable scalars, gains and (with MoE) every expert and router included. */
+    /** The number of trainable scalars, gains included. */
     public long parameterCount() {
         long d = width;
-        long ff = moe == null ? 3 * d * ffn : (long) moe.experts() * (d + 3 * d * moe.expertFfn());
-        long perLayer = 4 * d * d + ff + 2 * d + (qkNorm ? 2L * headDim : 0);
+        long perLayer = 4 * d * d + 3 * d * ffn + 2 * d + (qkNorm ? 2L * headDim : 0);
         return depth * perLayer + 2L * vocab * d + d;
     }
 
     /** This config with another vocabulary size. */
     public TinyGptConfig withVocab(int v) {
-        return new TinyGptConfig(v, context, batch, depth, width, headDim, ffn,
-                qkNorm, logitMultiplier, seed, dtype, moe);
+        return new TinyGptConfig(v, context, batch, depth, width, headDim, ffn, qkNorm, logitMultiplier, seed, dtype);
     }
 
     /** This config with another context length. */
     public TinyGptConfig withContext(int v) {
-        return new TinyGptConfig(vocab, v, batch, depth, width, headDim, ffn,
-                qkNorm, logitMultiplier, seed, dtype, moe);
+        return new TinyGptConfig(vocab, v, batch, depth, width, headDim, ffn, qkNorm, logitMultiplier, seed, dtype);
     }
 
     /** This config with another batch size. */
     public TinyGptConfig withBatch(int v) {
-        return new TinyGptConfig(vocab, context, v, depth, width, headDim, ffn,
-                qkNorm, logitMultiplier, seed, dtype, moe);
+        return new TinyGptConfig(vocab, context, v, depth, width, headDim, ffn, qkNorm, logitMultiplier, seed, dtype);
     }
 
     /** This config with another depth. */
     public TinyGptConfig withDepth(int v) {
-        return new TinyGptConfig(vocab, context, batch, v, width, headDim, ffn,
-                qkNorm, logitMultiplier, seed, dtype, moe);
+        return new TinyGptConfig(vocab, context, batch, v, width, headDim, ffn, qkNorm, logitMultiplier, seed, dtype);
     }
 
-    /** This config with another width and the FFN width reset to 4 times it (an MoE's expert width is kept). */
+    /** This config with another width and the FFN width reset to 4 times it. */
     public TinyGptConfig withWidth(int v) {
-        return new TinyGptConfig(vocab, context, batch, depth, v, headDim, 4 * v,
-                qkNorm, logitMultiplier, seed, dtype, moe);
+        return new TinyGptConfig(vocab, context, batch, depth, v, headDim, 4 * v, qkNorm, logitMultiplier, seed, dtype);
     }
 
     /** This config with another head dimension. */
     public TinyGptConfig withHeadDim(int v) {
-        return new TinyGptConfig(vocab, context, batch, depth, width, v, ffn,
-                qkNorm, logitMultiplier, seed, dtype, moe);
+        return new TinyGptConfig(vocab, context, batch, depth, width, v, ffn, qkNorm, logitMultiplier, seed, dtype);
     }
 
     /** This config with another FFN width. */
     public TinyGptConfig withFfn(int v) {
-        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, v,
-                qkNorm, logitMultiplier, seed, dtype, moe);
+        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, v, qkNorm, logitMultiplier, seed, dtype);
     }
 
     /** This config with QK-norm switched on or off. */
     public TinyGptConfig withQkNorm(boolean v) {
-        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, ffn,
-                v, logitMultiplier, seed, dtype, moe);
+        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, ffn, v, logitMultiplier, seed, dtype);
     }
 
     /** This config with another logit multiplier. */
     public TinyGptConfig withLogitMultiplier(double v) {
-        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, ffn, qkNorm, v, seed, dtype, moe);
+        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, ffn, qkNorm, v, seed, dtype);
     }
 
     /** This config with another initialization seed. */
     public TinyGptConfig withSeed(long v) {
-        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, ffn,
-                qkNorm, logitMultiplier, v, dtype, moe);
+        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, ffn, qkNorm, logitMultiplier, v, dtype);
     }
 
     /** This config with another dtype (FLOAT or DOUBLE). */
     public TinyGptConfig withDtype(DataType v) {
-        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, ffn,
-                qkNorm, logitMultiplier, seed, v, moe);
-    }
-
-    /**
-     * This config with a mixture-of-experts feed-forward in every block (see {@link Moe}).
-     *
-     * @throws IllegalArgumentException if {@code experts < 1}, {@code topK} is outside {@code [1, experts]}
-     *                                  or {@code expertFfn < 1} (the message names the field)
-     */
-    public TinyGptConfig withMoe(int experts, int topK, boolean sqrtGate, int expertFfn) {
-        return withMoe(new Moe(experts, topK, sqrtGate, expertFfn));
-    }
-
-    /** This config with MoE settings {@code v}, or dense MLPs for {@code null}. */
-    public TinyGptConfig withMoe(Moe v) {
-        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, ffn,
-                qkNorm, logitMultiplier, seed, dtype, v);
+        return new TinyGptConfig(vocab, context, batch, depth, width, headDim, ffn, qkNorm, logitMultiplier, seed, v);
     }
 }

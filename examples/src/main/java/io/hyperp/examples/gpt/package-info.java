@@ -2,13 +2,10 @@
  * The demo language model: {@link io.hyperp.examples.gpt.TinyGpt}, a small byte-level decoder-only
  * transformer (RMSNorm, causal attention with QK-norm, SwiGLU, residual branches scaled by
  * \(1/\sqrt{2L}\), untied head) whose forward and backward passes are written directly in ND4J ops
- * over buffers allocated once, configured by the record {@link io.hyperp.examples.gpt.TinyGptConfig};
- * optionally a mixture-of-experts feed-forward (hyperp-moe's {@code MoeFeedForward}, SqrtGate or plain
- * gates) replaces every block's dense MLP.
+ * over buffers allocated once, configured by the record {@link io.hyperp.examples.gpt.TinyGptConfig}.
  *
  * <p>Entry points: {@code TinyGpt.create(config)}, then {@code forwardBackward(tokens)} (returns the
- * loss, overwrites every gradient) or {@code loss(tokens)} (forward only), then optionally
- * {@code indicators()} (the stability indicators of that pass); {@code params()} lists every
+ * loss, overwrites every gradient) or {@code loss(tokens)} (forward only); {@code params()} lists every
  * tensor with its {@link io.hyperp.core.param.ParamSpec} (role included) for the optimizer factory,
  * which updates the parameter arrays in place. {@link io.hyperp.examples.gpt.NdThreads} sets ND4J's
  * thread counts for this workload.

@@ -60,20 +60,20 @@ class HyperpCliTest {
   void help_listsEveryCommand() {
     CliRunner.Result r = CliRunner.run("--help");
     assertEquals(0, r.status());
-    for (String name : List.of("optimum", "fit-law", "transfer", "leverage")) {
+    for (String name : List.of("demo", "optimum", "fit-law", "transfer", "leverage")) {
       assertTrue(r.out().contains(name), r.out());
     }
   }
 
   @Test
   void noCommand_badInputNamingCommands() {
-    assertBadInput(CliRunner.run(), "missing command (optimum, fit-law, transfer, leverage)");
+    assertBadInput(CliRunner.run(), "missing command (demo, optimum, fit-law, transfer, leverage)");
   }
 
   @Test
   void subcommands_registeredOnce() {
     CommandLine cl = HyperpCli.commandLine();
-    assertEquals(List.of("optimum", "fit-law", "transfer", "leverage"), List.copyOf(cl.getSubcommands().keySet()));
+    assertEquals(List.of("demo", "optimum", "fit-law", "transfer", "leverage"), List.copyOf(cl.getSubcommands().keySet()));
   }
 
   @Nested

@@ -1,7 +1,6 @@
 package io.hyperp.examples.gpt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,38 +71,5 @@ class TinyGptConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TinyGptConfig.defaults().withDtype(DataType.HALF));
         assertTrue(e.getMessage().contains("dtype"), e.getMessage());
-    }
-
-    @Test
-    void withMoe_setsTheMoeAndKeepsItThroughOtherWithers() {
-        TinyGptConfig c = TinyGptConfig.defaults().withMoe(8, 2, true, 256).withDepth(3).withSeed(4L);
-        assertTrue(c.isMoe());
-        assertEquals(new TinyGptConfig.Moe(8, 2, true, 256), c.moe());
-        assertFalse(TinyGptConfig.defaults().isMoe());
-        assertFalse(c.withMoe(null).isMoe());
-    }
-
-    @Test
-    void parameterCount_withMoe_countsRouterAndExperts() {
-        TinyGptConfig c = new TinyGptConfig(10, 4, 1, 3, 8, 4, 20, true, 1.0, 0L, DataType.FLOAT)
-                .withMoe(4, 2, false, 6);
-        // per block: attention 4 d^2, router E d, experts E * 3 d f, two norms, two QK gains
-        long perBlock = 4 * 64 + 4 * 8 + 4 * 3 * 8 * 6 + 2 * 8 + 2 * 4;
-        assertEquals(3 * perBlock + 2 * 10 * 8 + 8, c.parameterCount());
-    }
-
-    @Test
-    void withMoe_badSettings_throwIaeNamingTheField() {
-        TinyGptConfig c = TinyGptConfig.defaults();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.withMoe(0, 1, true, 64));
-        assertTrue(e.getMessage().contains("moe.experts (0)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> c.withMoe(4, 0, true, 64));
-        assertTrue(e.getMessage().contains("moe.topK (0)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> c.withMoe(4, 5, false, 64));
-        assertTrue(e.getMessage().contains("moe.topK (5)") && e.getMessage().contains("4"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> c.withMoe(4, 2, true, 0));
-        assertTrue(e.getMessage().contains("moe.expertFfn (0)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> c.withBatch(1 << 12).withMoe(4, 4, true, 1 << 12));
-        assertTrue(e.getMessage().contains("moe.topK"), e.getMessage());
     }
 }
