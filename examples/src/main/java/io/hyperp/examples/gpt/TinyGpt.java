@@ -16,11 +16,12 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A small byte-level decoder-only transformer written directly in ND4J ops, with a hand-written
@@ -130,7 +131,6 @@ public final class TinyGpt {
     private final Tape backwardTape;
 
     // Kept for the stability indicators, which read the activations of the last forward pass.
-    private final INDArray embedding;
     private final Block[] blockList;
     private final Saved[] savedList;
     private final Buffers buffers;
@@ -340,7 +340,6 @@ public final class TinyGpt {
         var constants = Tape.newConstants();
         forwardTape = new Tape(dt, constants);
         backwardTape = new Tape(dt, constants);
-        embedding = embed;
         blockList = blocks;
         savedList = saved;
         buffers = z;
@@ -515,9 +514,14 @@ public final class TinyGpt {
 
     /**
      * The stability indicators (SPEC section 6) of the batch last seen by {@link #forwardBackward} or
-     * {@link #loss}, computed from the activations that pass saved. Meant for evaluation time: it
-     * allocates its temporaries and costs about one more forward pass; it changes neither parameters,
-     * gradients nor saved activations.
+     * {@link #loss}, computed from the activations that pass saved and never from the parameters, so a
+     * parameter update after the pass (an optimizer step) does not change them: the attention logits
+     * are recomputed from the saved queries and keys by the product the forward pass used; the residual
+     * stream at each point is recovered from its saved RMS-normalized form ({@code x = xhat / r}, exact
+     * up to rounding); each branch output is the difference of the streams around it; the router Z is
+     * the MoE layers' own statistic. Meant for evaluation time: it allocates host and device temporaries
+     * (about the cost of the attention scores of one pass) and writes nothing that a later pass,
+     * backward pass or optimizer reads. If the pass met non-finite router logits, every indicator is NaN.
      *
      * @throws IllegalStateException if no forward pass has run yet
      */
@@ -525,30 +529,38 @@ public final class TinyGpt {
         if (!forwardRan) {
             throw new IllegalStateException("indicators: no forward pass has run yet");
         }
-        double alpha = cfg.qkNorm() ? 1.0 : attnScale;
-        INDArray mask = buffers.mask.reshape(1, 1, ctx, ctx).broadcast(batch, heads, ctx, ctx);
-        INDArray h = embedding.getRows(hostInputs);
-        double zSum = 0;
-        double msSum = 0;
-        double outlierSum = 0;
-        for (int l = 0; l < blockList.length; l++) {
-            Block b = blockList[l];
-            Saved s = savedList[l];
-            INDArray scores = Nd4j.matmul(s.q4.dup(), s.k4.dup(), null, false, true, false).muli(alpha).addi(mask);
-            INDArray max = scores.max(true, 3);
-            INDArray lse = Transforms.log(Transforms.exp(scores.subi(max.broadcast(scores.shape())), false)
-                    .sum(true, 3), false).addi(max);
-            zSum += lse.mul(lse).meanNumber().doubleValue();
-            INDArray attn = s.o.mmul(b.wo.transpose()).muli(rho);
-            INDArray mlp = b.moe != null ? b.moe.forward(s.n2).mul(rho) : s.m.mmul(b.w2.transpose()).muli(rho);
-            msSum += meanSquare(attn) + meanSquare(mlp);
-            h.addi(attn).addi(mlp);
-            INDArray mean = h.mean(true, 1);
-            INDArray std = h.std(true, true, 1);
-            INDArray excess = Transforms.abs(h.subColumnVector(mean), false).subiColumnVector(std.muli(5.0));
-            outlierSum += 100.0 * excess.gt(0.0).castTo(DataType.DOUBLE).sumNumber().doubleValue() / h.length();
+        if (moeFailed) {
+            return new Indicators(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
-        int depth = blockList.length;
+        int depth = savedList.length;
+        double alpha = cfg.qkNorm() ? 1.0 : attnScale;
+        INDArray scores = Nd4j.create(dt, new long[] {batch, heads, ctx, ctx}, 'c');
+        double zSum = 0;
+        for (Saved s : savedList) {
+            Nd4j.exec(new Mmul(s.q4, s.k4, scores, alpha, 0.0,
+                    MMulTranspose.builder().transposeA(false).transposeB(true).build()));
+            zSum += sumSquaredCausalLogSumExp(scores.data().asDouble());
+        }
+        // Residual streams in order: before block 0, after its attention, after block 0, ..., after the last.
+        double[][] streams = new double[2 * depth + 1][];
+        for (int l = 0; l < depth; l++) {
+            streams[2 * l] = unnormalized(savedList[l].xhat1, savedList[l].r1);
+            streams[2 * l + 1] = unnormalized(savedList[l].xhat2, savedList[l].r2);
+        }
+        streams[2 * depth] = unnormalized(buffers.finalXhat, buffers.finalR);
+        double msSum = 0;
+        for (int k = 0; k < 2 * depth; k++) {
+            double sq = 0;
+            for (int i = 0; i < streams[k].length; i++) {
+                double h = streams[k + 1][i] - streams[k][i];
+                sq += h * h;
+            }
+            msSum += sq / streams[k].length;
+        }
+        double outlierSum = 0;
+        for (int l = 0; l < depth; l++) {
+            outlierSum += 100.0 * outlierFraction(streams[2 * l + 2]);
+        }
         double routerZ = Double.NaN;
         if (moeConfig != null) {
             routerZ = 0;
@@ -556,12 +568,74 @@ public final class TinyGpt {
                 routerZ += b.moe.lastStats().routerZ() / depth;
             }
         }
-        return new Indicators(zSum / depth, Math.sqrt(msSum / (2.0 * depth)), outlierSum / depth, routerZ);
+        return new Indicators(zSum / ((double) depth * batch * heads * ctx), Math.sqrt(msSum / (2.0 * depth)),
+                outlierSum / depth, routerZ);
     }
 
-    private static double meanSquare(INDArray x) {
-        double norm = x.norm2Number().doubleValue();
-        return norm * norm / x.length();
+    /** Sum over the rows of [B, H, T, T] attention logits of (logsumexp over the causal part of the row)^2. */
+    private double sumSquaredCausalLogSumExp(double[] s) {
+        double sum = 0;
+        for (int row = 0; row < batch * heads * ctx; row++) {
+            int i = row % ctx; // the query position: keys 0..i are visible, the others are masked out
+            int base = row * ctx;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j <= i; j++) {
+                max = Math.max(max, s[base + j]);
+            }
+            double e = 0;
+            for (int j = 0; j <= i; j++) {
+                e += Math.exp(s[base + j] - max);
+            }
+            double lse = max + Math.log(e);
+            sum += lse * lse;
+        }
+        return sum;
+    }
+
+    /** The stream x = xhat / r of a saved RMSNorm ([N, d] and [N, 1]), row-major in double precision. */
+    private double[] unnormalized(INDArray xhat, INDArray r) {
+        double[] x = xhat.data().asDouble();
+        double[] rr = r.data().asDouble();
+        for (int n = 0; n < tokens; n++) {
+            for (int j = 0; j < width; j++) {
+                x[n * width + j] /= rr[n];
+            }
+        }
+        return x;
+    }
+
+    /**
+     * The fraction of entries of a row-major [N, d] stream more than 5 unbiased standard deviations from
+     * their row's mean (0 for rows of equal entries and for d = 1; NaN if an entry is not finite).
+     */
+    private double outlierFraction(double[] x) {
+        long count = 0;
+        for (int n = 0; n < tokens; n++) {
+            int base = n * width;
+            double mean = 0;
+            for (int j = 0; j < width; j++) {
+                mean += x[base + j];
+            }
+            mean /= width;
+            double ss = 0;
+            for (int j = 0; j < width; j++) {
+                double c = x[base + j] - mean;
+                ss += c * c;
+            }
+            if (!Double.isFinite(ss)) {
+                return Double.NaN;
+            }
+            if (width < 2) {
+                continue;
+            }
+            double limit = 5.0 * Math.sqrt(ss / (width - 1));
+            for (int j = 0; j < width; j++) {
+                if (Math.abs(x[base + j] - mean) > limit) {
+                    count++;
+                }
+            }
+        }
+        return (double) count / ((long) tokens * width);
     }
 
     private double forward() {

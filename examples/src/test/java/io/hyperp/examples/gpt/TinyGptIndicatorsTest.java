@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hyperp.moe.RouterConfig;
+import io.hyperp.moe.layer.MoeLayerConfig;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,58 @@ class TinyGptIndicatorsTest {
     }
 
     @Test
+    void indicators_moeSqrtGateTop2_matchJavaReferenceIncludingRouterZ() {
+        check(small(true), moe(4, 2, false, true), 31, model -> { });
+    }
+
+    @Test
+    void indicators_moePlainGatesTop1_matchJavaReferenceIncludingRouterZ() {
+        check(small(false), moe(3, 1, false, false), 32, model -> { });
+    }
+
+    @Test
+    void indicators_moeSqrtGateWithSharedExpert_matchJavaReferenceIncludingRouterZ() {
+        check(small(true), moe(4, 3, true, true), 33, model -> { });
+    }
+
+    @Test
+    void indicators_float32_matchDoubleReference() {
+        // float32 activations (relative rounding ~6e-8 per op, a few dozen ops deep, and the branch
+        // outputs taken as differences of streams of similar size) against a double reference on the
+        // float32-rounded parameters: agreement to ~1e-6 relative; 1e-4 leaves a margin and still
+        // catches a wrong term, which changes the values by percents.
+        check(small(true).withDtype(DataType.FLOAT), moe(4, 2, false, true), 34, model -> { }, 1e-4);
+        check(small(false).withDtype(DataType.FLOAT), null, 35, model -> { }, 1e-4);
+    }
+
+    @Test
+    void indicators_afterAParameterChange_stillDescribeTheLastPass() {
+        // An optimizer step between the forward pass and the evaluation must not change the result:
+        // the indicators read that pass's activations, not the current parameters.
+        for (MoeLayerConfig moe : new MoeLayerConfig[] {null, moe(4, 2, false, true)}) {
+            TinyGptConfig cfg = small(true);
+            TinyGpt model = create(cfg, moe);
+            int[] tokens = TinyGptGradientTest.randomTokens(cfg, new SplittableRandom(8));
+            model.forwardBackward(tokens);
+            TinyGpt.Indicators before = model.indicators();
+            for (TinyGpt.Param p : model.params()) {
+                p.value().subi(p.grad().mul(0.5));
+            }
+            assertEquals(before, model.indicators(), "moe " + moe);
+        }
+    }
+
+    private static MoeLayerConfig moe(int experts, int topK, boolean shared, boolean sqrtGate) {
+        // Experts of width 4 d / k (at least 1), HyperP's Switch loss weight.
+        return MoeLayerConfig.granular(8, new RouterConfig(experts, topK, shared, sqrtGate,
+                RouterConfig.DEFAULT_SHARED_WEIGHT));
+    }
+
+    private static TinyGpt create(TinyGptConfig cfg, MoeLayerConfig moe) {
+        return moe == null ? TinyGpt.create(cfg) : TinyGpt.create(cfg, s -> TinyGpt.defaultInit(s.role()), moe);
+    }
+
+    @Test
     void indicators_leaveLossAndGradientsUnchanged() {
         TinyGptConfig cfg = small(true);
         TinyGpt model = TinyGpt.create(cfg);
@@ -77,7 +131,19 @@ class TinyGptIndicatorsTest {
 
     /** Checks every indicator and returns the outlier percentage. */
     private static double check(TinyGptConfig cfg, long seed, java.util.function.Consumer<TinyGpt> plant) {
-        TinyGpt model = TinyGpt.create(cfg);
+        return check(cfg, null, seed, plant, 1e-9);
+    }
+
+    /** As above for a model with mixture-of-experts {@code moe} (null: dense), router Z included. */
+    private static double check(TinyGptConfig cfg, MoeLayerConfig moe, long seed,
+                                java.util.function.Consumer<TinyGpt> plant) {
+        return check(cfg, moe, seed, plant, 1e-9);
+    }
+
+    /** As above with relative tolerance {@code rel} for attention Z, output RMS and router Z. */
+    private static double check(TinyGptConfig cfg, MoeLayerConfig moe, long seed,
+                                java.util.function.Consumer<TinyGpt> plant, double rel) {
+        TinyGpt model = create(cfg, moe);
         SplittableRandom rng = new SplittableRandom(seed);
         for (TinyGpt.Param p : model.params()) {
             INDArray flat = p.value().reshape(p.value().length());
@@ -91,18 +157,27 @@ class TinyGptIndicatorsTest {
         int[] tokens = TinyGptGradientTest.randomTokens(cfg, rng);
         model.loss(tokens);
         TinyGpt.Indicators got = model.indicators();
-        double[] want = reference(model, cfg, tokens);
+        double[] want = reference(model, cfg, moe, tokens);
         // Both sides compute in double precision with the same operations in different orders: the
         // differences are rounding errors of ~1e-15 relative; 1e-9 leaves a wide margin.
-        assertEquals(want[0], got.attentionZ(), 1e-9 * Math.max(1, want[0]), "attention Z");
-        assertEquals(want[1], got.outputRms(), 1e-9 * Math.max(1, want[1]), "output RMS");
+        assertEquals(want[0], got.attentionZ(), rel * Math.max(1, want[0]), "attention Z");
+        assertEquals(want[1], got.outputRms(), rel * Math.max(1, want[1]), "output RMS");
         assertEquals(want[2], got.outlierPercent(), 1e-9, "outlier %");
         assertTrue(want[0] > 0 && want[1] > 0, "indicators must be positive here");
+        if (moe == null) {
+            assertTrue(Double.isNaN(got.routerZ()), "a dense model has no router Z, found " + got.routerZ());
+        } else {
+            // Same rounding argument; the router Z is computed by the layer from its own logits.
+            assertEquals(want[3], got.routerZ(), rel * Math.max(1, want[3]), "router Z");
+        }
         return got.outlierPercent();
     }
 
-    /** {attention Z, output RMS, outlier %} by plain loops over the model's parameters. */
-    private static double[] reference(TinyGpt model, TinyGptConfig cfg, int[] tokens) {
+    /**
+     * {attention Z, output RMS, outlier %, router Z (NaN if dense)} by plain loops over the model's
+     * parameters.
+     */
+    private static double[] reference(TinyGpt model, TinyGptConfig cfg, MoeLayerConfig moe, int[] tokens) {
         int bN = cfg.batch();
         int t = cfg.context();
         int d = cfg.width();
@@ -122,6 +197,7 @@ class TinyGptIndicatorsTest {
         double zSum = 0;
         double msSum = 0;
         double outlierSum = 0;
+        double[] routerZ = new double[1];
         for (int l = 0; l < depth; l++) {
             String p = "blocks." + l + ".";
             double[][] n1 = rms(h, vec(model, p + "attn_norm"));
@@ -166,6 +242,13 @@ class TinyGptIndicatorsTest {
             msSum += meanSquare(attn);
             add(h, attn);
             double[][] n2 = rms(h, vec(model, p + "mlp_norm"));
+            if (moe != null) {
+                double[][] y = scale(moeReference(model, p + "moe.", moe, n2, routerZ), rho);
+                msSum += meanSquare(y);
+                add(h, y);
+                outlierSum += outlierPercent(h);
+                continue;
+            }
             double[][] a = mul(n2, mat(model, p + "mlp.gate"));
             double[][] u = mul(n2, mat(model, p + "mlp.up"));
             double[][] m = new double[n][f];
@@ -177,6 +260,17 @@ class TinyGptIndicatorsTest {
             double[][] mlp = scale(mul(m, mat(model, p + "mlp.down")), rho);
             msSum += meanSquare(mlp);
             add(h, mlp);
+            outlierSum += outlierPercent(h);
+        }
+        return new double[] {zSum / depth, Math.sqrt(msSum / (2 * depth)), outlierSum / depth,
+            moe == null ? Double.NaN : routerZ[0] / (depth * n)};
+    }
+
+    /** 100 times the fraction of entries more than 5 unbiased std from their row's mean. */
+    private static double outlierPercent(double[][] h) {
+        int n = h.length;
+        int d = h[0].length;
+        {
             int outliers = 0;
             for (double[] row : h) {
                 double mean = 0;
@@ -193,9 +287,95 @@ class TinyGptIndicatorsTest {
                     }
                 }
             }
-            outlierSum += 100.0 * outliers / (n * d);
+            return 100.0 * outliers / (n * d);
         }
-        return new double[] {zSum / depth, Math.sqrt(msSum / (2 * depth)), outlierSum / depth};
+    }
+
+    /**
+     * SPEC section 5: router logits x W_r^T; the top k' logits (ties to the lower index); gates g the
+     * softmax over them; y = s_r sum_j c_j E_j(x) (+ s_s E_shared(x)) with c = sqrt(g) (SqrtGate) or g,
+     * E(x) = W_down (silu(W_gate x) * (W_up x)), s_r, s_s the routed and shared scales. Adds each token's
+     * (logsumexp of all router logits)^2 to routerZ[0].
+     */
+    private static double[][] moeReference(TinyGpt model, String p, MoeLayerConfig moe, double[][] x,
+                                           double[] routerZ) {
+        RouterConfig rc = moe.router();
+        int d = moe.modelDim();
+        int f = moe.expertWidth();
+        double[][] logits = mul(x, mat(model, p + "router"));
+        double[] wg = model.values().array(p + "w_gate").dup('c').data().asDouble();
+        double[] wu = model.values().array(p + "w_up").dup('c').data().asDouble();
+        double[] wd = model.values().array(p + "w_down").dup('c').data().asDouble();
+        double[][] y = new double[x.length][d];
+        for (int r = 0; r < x.length; r++) {
+            double[] l = logits[r];
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : l) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (double v : l) {
+                sum += Math.exp(v - max);
+            }
+            double lse = max + Math.log(sum);
+            routerZ[0] += lse * lse;
+            boolean[] taken = new boolean[l.length];
+            int[] sel = new int[rc.routedTopK()];
+            for (int j = 0; j < sel.length; j++) {
+                int best = -1;
+                for (int e = 0; e < l.length; e++) {
+                    if (!taken[e] && (best < 0 || l[e] > l[best])) {
+                        best = e;
+                    }
+                }
+                taken[best] = true;
+                sel[j] = best;
+            }
+            double gsum = 0;
+            for (int e : sel) {
+                gsum += Math.exp(l[e] - l[sel[0]]);
+            }
+            for (int e : sel) {
+                double g = Math.exp(l[e] - l[sel[0]]) / gsum;
+                double c = (rc.sqrtGate() ? Math.sqrt(g) : g) * rc.routedScale();
+                double[] out = expert(x[r], wg, wu, wd, e * f * d, e * d * f, d, f);
+                for (int o = 0; o < d; o++) {
+                    y[r][o] += c * out[o];
+                }
+            }
+            if (rc.sharedExpert()) {
+                double[] sg = model.values().array(p + "shared.w_gate").dup('c').data().asDouble();
+                double[] su = model.values().array(p + "shared.w_up").dup('c').data().asDouble();
+                double[] sd = model.values().array(p + "shared.w_down").dup('c').data().asDouble();
+                double[] out = expert(x[r], sg, su, sd, 0, 0, d, f);
+                for (int o = 0; o < d; o++) {
+                    y[r][o] += rc.sharedScale() * out[o];
+                }
+            }
+        }
+        return y;
+    }
+
+    /** W_down (silu(W_gate x) * (W_up x)) with row-major [f, d] and [d, f] matrices at the given offsets. */
+    private static double[] expert(double[] x, double[] wg, double[] wu, double[] wd, int inOff, int outOff,
+                                   int d, int f) {
+        double[] hid = new double[f];
+        for (int o = 0; o < f; o++) {
+            double a = 0;
+            double u = 0;
+            for (int c = 0; c < d; c++) {
+                a += wg[inOff + o * d + c] * x[c];
+                u += wu[inOff + o * d + c] * x[c];
+            }
+            hid[o] = a / (1 + Math.exp(-a)) * u;
+        }
+        double[] y = new double[d];
+        for (int o = 0; o < d; o++) {
+            for (int c = 0; c < f; c++) {
+                y[o] += wd[outOff + o * f + c] * hid[c];
+            }
+        }
+        return y;
     }
 
     private static double[][] mat(TinyGpt model, String name) {
