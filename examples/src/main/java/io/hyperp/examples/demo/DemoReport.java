@@ -11,6 +11,7 @@ import io.hyperp.scaling.transfer.Axis;
 import io.hyperp.scaling.transfer.Scale;
 import io.hyperp.scaling.transfer.StudyReport;
 import io.hyperp.scaling.transfer.TransferQuality;
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -286,20 +287,12 @@ final class DemoReport {
                     "validation loss (nats/byte)");
             for (int i = 0; i < plan.scales().size(); i++) {
                 int s = plan.scales().get(i);
-                Run best = best(runs(m, s), r -> r.result().finalValidationLoss());
-                if (best == null || best.result().evals().isEmpty()) {
-                    continue;
+                Run best = best(runs(m, s));
+                if (best != null) {
+                    curve(c, best, TrainRunResult.Eval::validationLoss, String.format(Locale.ROOT, "%s %d, lr %.3g",
+                            plan.axis().label(), s, best.cell().learningRate()), COLORS[i % COLORS.length],
+                            SeriesLines.SOLID);
                 }
-                List<Double> xs = new ArrayList<>();
-                List<Double> ys = new ArrayList<>();
-                for (TrainRunResult.Eval e : best.result().evals()) {
-                    xs.add((double) e.step());
-                    ys.add(e.validationLoss());
-                }
-                XYSeries ser = c.addSeries(String.format(Locale.ROOT, "%s %d, lr %.3g", plan.axis().label(), s,
-                        best.cell().learningRate()), xs, ys);
-                ser.setLineColor(COLORS[i % COLORS.length]);
-                ser.setMarkerColor(COLORS[i % COLORS.length]);
             }
             charts.add(c);
         }
@@ -312,7 +305,7 @@ final class DemoReport {
      */
     private void stabilityPlot(Path file) throws IOException {
         List<String> titles = new ArrayList<>(List.of("attention Z", "output RMS", "outliers (%)"));
-        List<java.util.function.Function<TrainRunResult.Eval, Double>> values = new ArrayList<>(List.of(
+        List<ToDoubleFunction<TrainRunResult.Eval>> values = new ArrayList<>(List.of(
                 e -> e.indicators().attentionZ(), e -> e.indicators().outputRms(),
                 e -> e.indicators().outlierPercent()));
         if (runs.stream().anyMatch(r -> r.cell().moe() != null)) {
@@ -328,26 +321,11 @@ final class DemoReport {
                 DemoPlan.Method m = plan.methods().get(mi);
                 for (int i = 0; i < plan.scales().size(); i++) {
                     int s = plan.scales().get(i);
-                    Run best = best(runs(m, s), r -> r.result().finalValidationLoss());
-                    if (best == null || best.result().evals().isEmpty()) {
-                        continue;
+                    Run best = best(runs(m, s));
+                    if (best != null) {
+                        curve(c, best, values.get(k), m.name() + " " + s, COLORS[i % COLORS.length],
+                                mi == 0 ? SeriesLines.SOLID : SeriesLines.DASH_DASH);
                     }
-                    List<Double> xs = new ArrayList<>();
-                    List<Double> ys = new ArrayList<>();
-                    for (TrainRunResult.Eval e : best.result().evals()) {
-                        double y = values.get(k).apply(e);
-                        if (Double.isFinite(y)) {
-                            xs.add((double) e.step());
-                            ys.add(y);
-                        }
-                    }
-                    if (xs.isEmpty()) {
-                        continue;
-                    }
-                    XYSeries ser = c.addSeries(m.name() + " " + s, xs, ys);
-                    ser.setLineColor(COLORS[i % COLORS.length]);
-                    ser.setMarkerColor(COLORS[i % COLORS.length]);
-                    ser.setLineStyle(mi == 0 ? SeriesLines.SOLID : SeriesLines.DASH_DASH);
                 }
             }
             charts.add(c);
@@ -355,15 +333,36 @@ final class DemoReport {
         BitmapEncoder.saveBitmap(charts, 1, charts.size(), file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private static Run best(List<Run> rs, ToDoubleFunction<Run> loss) {
+    /** The run with the lowest final validation loss, or null if every run diverged. */
+    private static Run best(List<Run> rs) {
         Run best = null;
         for (Run r : rs) {
-            double l = loss.applyAsDouble(r);
-            if (Double.isFinite(l) && (best == null || l < loss.applyAsDouble(best))) {
+            double l = r.result().finalValidationLoss();
+            if (Double.isFinite(l) && (best == null || l < best.result().finalValidationLoss())) {
                 best = r;
             }
         }
         return best;
+    }
+
+    /** Adds the finite values of {@code value} over {@code run}'s evaluations to {@code c} as one series. */
+    private static void curve(XYChart c, Run run, ToDoubleFunction<TrainRunResult.Eval> value, String name, Color color,
+                              BasicStroke line) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (TrainRunResult.Eval e : run.result().evals()) {
+            double y = value.applyAsDouble(e);
+            if (Double.isFinite(y)) {
+                xs.add((double) e.step());
+                ys.add(y);
+            }
+        }
+        if (!xs.isEmpty()) {
+            XYSeries ser = c.addSeries(name, xs, ys);
+            ser.setLineColor(color);
+            ser.setMarkerColor(color);
+            ser.setLineStyle(line);
+        }
     }
 
     private static XYChart chart(String title, String x, String y) {

@@ -5,18 +5,19 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs the command line in-process with captured standard output and error. */
-final class CliRunner {
+public final class CliRunner {
   private CliRunner() {}
 
   /** The outcome of one invocation. */
-  record Result(int status, String out, String err) {
+  public record Result(int status, String out, String err) {
     /** Lines written to standard error (no trailing empty line). */
-    String[] errLines() {
+    public String[] errLines() {
       return err.isEmpty() ? new String[0] : err.split("\\R");
     }
   }
 
-  static Result run(String... args) {
+  /** Runs {@code hyperp} with {@code args} through the same command line and error handlers as main. */
+  public static Result run(String... args) {
     CommandLine cl = HyperpCli.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

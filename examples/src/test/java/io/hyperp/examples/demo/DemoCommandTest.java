@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hyperp.examples.cli.HyperpCli;
+import io.hyperp.examples.cli.CliRunner;
 import io.hyperp.scaling.sweep.Sweep;
 import io.hyperp.scaling.sweep.SweepCsv;
 import io.hyperp.scaling.sweep.SweepPoint;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Runs the demo end to end on its tiny configuration (two widths, three learning rates per method, six
@@ -35,23 +32,14 @@ class DemoCommandTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int status, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        CommandLine cl = HyperpCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int status = cl.execute(args);
-        return new Outcome(status, out.toString(), err.toString());
+    private static CliRunner.Result run(String... args) {
+        return CliRunner.run(args);
     }
 
     @Test
     void tinyDemo_writesConsistentOutputs() throws Exception {
         Path out = dir.resolve("demo");
-        Outcome o = run("demo", "--tiny", "--threads", "2", "--out", out.toString());
+        CliRunner.Result o = run("demo", "--tiny", "--threads", "2", "--out", out.toString());
         assertEquals(0, o.status(), o.err());
 
         DemoPlan plan = DemoPlan.tiny(6, 1);
@@ -135,7 +123,7 @@ class DemoCommandTest {
     @Test
     void tinyMoeDemo_sweepsTopKForBothGates() throws Exception {
         Path out = dir.resolve("moe");
-        Outcome o = run("demo", "--moe", "--tiny", "--threads", "2", "--out", out.toString());
+        CliRunner.Result o = run("demo", "--moe", "--tiny", "--threads", "2", "--out", out.toString());
         assertEquals(0, o.status(), o.err());
         Sweep sweep = SweepCsv.read(out.resolve("runs.csv"));
         assertEquals(12, sweep.points().size());
@@ -160,20 +148,20 @@ class DemoCommandTest {
 
     @Test
     void badOptions_oneLineError_nonZero() {
-        Outcome axis = run("demo", "--axis", "heads", "--out", dir.toString());
+        CliRunner.Result axis = run("demo", "--axis", "heads", "--out", dir.toString());
         assertEquals(2, axis.status());
         assertTrue(axis.err().contains("--axis must be width or depth, found heads"), axis.err());
         assertFalse(axis.err().contains("\tat "), axis.err());
 
-        Outcome steps = run("demo", "--steps", "1", "--out", dir.toString());
+        CliRunner.Result steps = run("demo", "--steps", "1", "--out", dir.toString());
         assertEquals(2, steps.status());
         assertTrue(steps.err().contains("--steps must be >= 2, found 1"), steps.err());
 
-        Outcome moeAxis = run("demo", "--moe", "--axis", "depth", "--out", dir.toString());
+        CliRunner.Result moeAxis = run("demo", "--moe", "--axis", "depth", "--out", dir.toString());
         assertEquals(2, moeAxis.status());
         assertTrue(moeAxis.err().contains("--moe sweeps top-k; it cannot be combined with --axis"), moeAxis.err());
 
-        Outcome threads = run("demo", "--tiny", "--threads", "0", "--out", dir.toString());
+        CliRunner.Result threads = run("demo", "--tiny", "--threads", "0", "--out", dir.toString());
         assertEquals(2, threads.status());
         assertTrue(threads.err().contains("--threads must be >= 1, found 0"), threads.err());
     }
