@@ -1,5 +1,6 @@
 package io.hyperp.optim;
 
+import io.hyperp.core.linalg.DenseOps;
 import io.hyperp.core.param.ParamSpec;
 import io.hyperp.optim.schedule.LrSchedule;
 import java.io.IOException;
@@ -18,8 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>{@link #step} does, in this order: check the names, shapes and dtypes of gradients and
  * parameters; evaluate the schedule at the step count (the root state's {@link TransformState#count()});
- * check every gradient for NaN and infinities (one sum-of-squares reduction per tensor into a
- * preallocated scalar); run {@link Transform#checkUpdate}; and only then copy the gradients into the
+ * check every gradient for NaN and infinities (one sum-of-squares reduction per tensor, through
+ * {@link DenseOps}); run {@link Transform#checkUpdate}; and only then copy the gradients into the
  * update buffers (the caller's gradients are never modified) and run {@link Transform#update}, which
  * moves the parameters in place and advances the count.
  *
@@ -40,7 +41,7 @@ public final class Optimizer {
     private final ParamSet template;
     private final TransformState state;
     private final ParamSet updates;
-    private final INDArray[] scalars;
+    private final DenseOps ops;
     private long skippedSteps;
 
     private Optimizer(Transform transform, LrSchedule schedule, NonFinitePolicy policy, ParamSet params) {
@@ -56,7 +57,7 @@ public final class Optimizer {
             }
             return b.build();
         });
-        this.scalars = Reductions.outsideWorkspaces(() -> Reductions.scalars(params));
+        this.ops = DenseOps.create(2 * params.size() + 2);
     }
 
     /**
@@ -101,7 +102,7 @@ public final class Optimizer {
                     "learning rate (%s) of step %d from %s must be finite and >= 0", lr, step, schedule));
         }
         for (int i = 0; i < grads.size(); i++) {
-            double s = Reductions.sumOfSquares(grads.get(i).array(), scalars[i]);
+            double s = ops.sumOfSquares(grads.get(i).array());
             // A finite sum needs no second look; an infinite one may be float overflow of finite entries.
             if (!Double.isFinite(s) && Reductions.hasNonFinite(grads.get(i).array())) {
                 if (nonFinitePolicy == NonFinitePolicy.SKIP) {
@@ -115,7 +116,7 @@ public final class Optimizer {
         }
         transform.checkUpdate(updates, state, params, lr);
         for (int i = 0; i < grads.size(); i++) {
-            updates.get(i).array().assign(grads.get(i).array());
+            ops.copyInto(grads.get(i).array(), updates.get(i).array());
         }
         transform.update(updates, state, params, lr);
         return true;

@@ -3,10 +3,9 @@ package io.hyperp.optim;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Full reductions into preallocated scalars, so that per-step code allocates no result arrays. */
+/** Helpers for allocating state outside workspaces and for the rare non-finite path. */
 final class Reductions {
 
     private Reductions() {
@@ -29,12 +28,6 @@ final class Reductions {
             out[i] = Nd4j.scalar(set.get(i).array().dataType(), 0.0);
         }
         return out;
-    }
-
-    /** The sum of squares of {@code x}, computed into {@code scalar} (overwritten). */
-    static double sumOfSquares(INDArray x, INDArray scalar) {
-        Nd4j.getExecutioner().exec(new SquaredNorm(x, scalar));
-        return scalar.getDouble(0);
     }
 
     /** Whether {@code x} holds a NaN or an infinity. Allocates; for the rare path after a non-finite sum. */

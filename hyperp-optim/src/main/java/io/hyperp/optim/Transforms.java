@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSortedMap;
 import io.hyperp.core.orthogonal.NewtonSchulz;
+import io.hyperp.core.linalg.DenseOps;
 import io.hyperp.core.param.ParamSpec;
 import io.hyperp.core.sphere.NormReduction;
 import io.hyperp.core.sphere.Sphere;
@@ -291,11 +292,15 @@ public final class Transforms {
     private static final class Partition implements Transform {
         private final Function<ParamSpec, String> labeler;
         private final ImmutableSortedMap<String, Transform> stages;
+        private final String[] labels;      // the stages' labels and transforms in order, iterated per step
+        private final Transform[] children; // without an iterator
         private final String fingerprint;
 
         Partition(Function<ParamSpec, String> labeler, ImmutableSortedMap<String, Transform> stages) {
             this.labeler = labeler;
             this.stages = stages;
+            this.labels = stages.keySet().toArray(new String[0]);
+            this.children = stages.values().toArray(new Transform[0]);
             StringBuilder sb = new StringBuilder("partition{");
             boolean first = true;
             for (Map.Entry<String, Transform> s : stages.entrySet()) {
@@ -329,10 +334,9 @@ public final class Transforms {
             Transform.super.checkUpdate(updates, state, params, learningRate);
             PartitionScratch ps = state.scratch(PartitionScratch.class);
             ps.split(updates, params);
-            int i = 0;
-            for (Map.Entry<String, Transform> s : stages.entrySet()) {
-                s.getValue().checkUpdate(ps.updateSubsets.get(s.getKey()), state.children().get(i++),
-                        ps.paramSubsets.get(s.getKey()), learningRate);
+            for (int i = 0; i < labels.length; i++) {
+                children[i].checkUpdate(ps.updateSubsets.get(labels[i]), state.children().get(i),
+                        ps.paramSubsets.get(labels[i]), learningRate);
             }
         }
 
@@ -340,10 +344,9 @@ public final class Transforms {
         public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
             checkUpdate(updates, state, params, learningRate);
             PartitionScratch ps = state.scratch(PartitionScratch.class);
-            int i = 0;
-            for (Map.Entry<String, Transform> s : stages.entrySet()) {
-                s.getValue().update(ps.updateSubsets.get(s.getKey()), state.children().get(i++),
-                        ps.paramSubsets.get(s.getKey()), learningRate);
+            for (int i = 0; i < labels.length; i++) {
+                children[i].update(ps.updateSubsets.get(labels[i]), state.children().get(i),
+                        ps.paramSubsets.get(labels[i]), learningRate);
             }
             state.recordUpdate();
         }
@@ -354,8 +357,8 @@ public final class Transforms {
         }
     }
 
-    /** Clip scratch: one preallocated scalar per tensor for its sum of squares and its largest magnitude. */
-    private record ClipScratch(INDArray[] sums, INDArray[] maxima) {
+    /** Clip scratch: the level-1 operations and one preallocated scalar per tensor for its largest magnitude. */
+    private record ClipScratch(DenseOps ops, INDArray[] maxima) {
     }
 
     private static final class Clip implements Transform {
@@ -374,7 +377,7 @@ public final class Transforms {
 
         private TransformState initDetached(ParamSet params) {
             return TransformState.of(this, params, Map.of(), List.of(),
-                    new ClipScratch(Reductions.scalars(params), Reductions.scalars(params)));
+                    new ClipScratch(DenseOps.create(2 * params.size() + 2), Reductions.scalars(params)));
         }
 
         @Override
@@ -383,7 +386,7 @@ public final class Transforms {
             ClipScratch s = state.scratch(ClipScratch.class);
             double total = 0;
             for (int i = 0; i < updates.size(); i++) {
-                total += Reductions.sumOfSquares(updates.get(i).array(), s.sums()[i]);
+                total += s.ops().sumOfSquares(updates.get(i).array());
             }
             if (total == Double.POSITIVE_INFINITY) {
                 clipOverflowing(updates, s);
@@ -391,7 +394,7 @@ public final class Transforms {
                 // total is finite here (NaN fails the comparison and leaves the updates as they are).
                 double f = maxNorm / Math.sqrt(total);
                 for (int i = 0; i < updates.size(); i++) {
-                    updates.get(i).array().muli(f);
+                    s.ops().scaleInPlace(updates.get(i).array(), f);
                 }
             }
             state.recordUpdate();
@@ -411,7 +414,7 @@ public final class Transforms {
             for (int i = 0; i < updates.size(); i++) {
                 INDArray u = updates.get(i).array();
                 u.divi(amax);
-                total += Reductions.sumOfSquares(u, s.sums()[i]);
+                total += s.ops().sumOfSquares(u);
             }
             // norm = amax * sqrt(total) > maxNorm whenever the unscaled sum overflowed.
             double f = Math.min(amax, maxNorm / Math.sqrt(total));
@@ -426,8 +429,8 @@ public final class Transforms {
         }
     }
 
-    /** Muon scratch per parameter: the Nesterov input and the Newton-Schulz workspace. */
-    private record MuonScratch(INDArray[] momentum, INDArray[] nesterovInput, NewtonSchulz[] ns) {
+    /** Muon scratch: per parameter the Nesterov input and the Newton-Schulz workspace; the level-1 operations. */
+    private record MuonScratch(INDArray[] momentum, INDArray[] nesterovInput, NewtonSchulz[] ns, DenseOps ops) {
     }
 
     private static final class Muon implements Transform {
@@ -461,7 +464,8 @@ public final class Transforms {
                 nest[i] = config.nesterov() ? Nd4j.create(a.dataType(), a.shape()) : null;
                 ns[i] = NewtonSchulz.create(e.spec(), a.dataType(), config.schedule());
             }
-            return TransformState.of(this, params, buffers, List.of(), new MuonScratch(mom, nest, ns));
+            return TransformState.of(this, params, buffers, List.of(),
+                    new MuonScratch(mom, nest, ns, DenseOps.create(3 * params.size() + 2)));
         }
 
         @Override
@@ -472,12 +476,13 @@ public final class Transforms {
             for (int i = 0; i < updates.size(); i++) {
                 INDArray g = updates.get(i).array();
                 INDArray m = s.momentum()[i];
-                // M <- mu M + G, one fused pass (Axpy: z = p x + y).
-                Nd4j.getExecutioner().exec(new Axpy(m, g, m, mu));
+                // M <- mu M + G
+                s.ops().scaleAndAddInPlace(m, mu, g);
                 INDArray in = m;
                 if (config.nesterov()) {
+                    // Nesterov: the direction of G + mu M
                     in = s.nesterovInput()[i];
-                    Nd4j.getExecutioner().exec(new Axpy(m, g, in, mu));
+                    s.ops().axpyInto(mu, m, g, in);
                 }
                 s.ns()[i].orthogonalizeInto(in, g);
             }
@@ -490,8 +495,8 @@ public final class Transforms {
         }
     }
 
-    /** Adam scratch per parameter: the moments and one parameter-sized temporary. */
-    private record AdamScratch(INDArray[] m, INDArray[] v, INDArray[] tmp) {
+    /** Adam scratch: per parameter the moments and one parameter-sized temporary; the level-1 operations. */
+    private record AdamScratch(INDArray[] m, INDArray[] v, INDArray[] tmp, DenseOps ops) {
     }
 
     private static final class Adam implements Transform {
@@ -523,7 +528,8 @@ public final class Transforms {
                 buffers.put(e.name() + "/m", m[i]);
                 buffers.put(e.name() + "/v", v[i]);
             }
-            return TransformState.of(this, params, buffers, List.of(), new AdamScratch(m, v, tmp));
+            return TransformState.of(this, params, buffers, List.of(),
+                    new AdamScratch(m, v, tmp, DenseOps.create(3 * params.size() + 2)));
         }
 
         @Override
@@ -539,6 +545,9 @@ public final class Transforms {
                 INDArray g = updates.get(i).array();
                 INDArray m = s.m()[i];
                 INDArray v = s.v()[i];
+                if (HostAdam.step(s.ops(), g, m, v, b1, b2, c1 / Math.sqrt(c2), c1 * config.epsilon())) {
+                    continue;
+                }
                 INDArray tmp = s.tmp()[i];
                 // m <- b1 m + (1 - b1) g
                 m.muli(b1);
@@ -561,6 +570,10 @@ public final class Transforms {
         }
     }
 
+    /** Shape-factor scratch: the factor per parameter and the level-1 operations. */
+    private record ShapeScratch(double[] factors, DenseOps ops) {
+    }
+
     private static final class ShapeScale implements Transform {
         private final ShapeFactor factor;
         private final String fingerprint;
@@ -579,17 +592,16 @@ public final class Transforms {
                         e.spec().rank());
                 f[i] = factor.factor(e.spec());
             }
-            return TransformState.of(this, params, Map.of(), List.of(), f);
+            return TransformState.of(this, params, Map.of(), List.of(),
+                    new ShapeScratch(f, DenseOps.create(params.size() + 2)));
         }
 
         @Override
         public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
             checkUpdate(updates, state, params, learningRate);
-            double[] f = state.scratch(double[].class);
+            ShapeScratch s = state.scratch(ShapeScratch.class);
             for (int i = 0; i < updates.size(); i++) {
-                if (f[i] != 1.0) {
-                    updates.get(i).array().muli(f[i]);
-                }
+                s.ops().scaleInPlace(updates.get(i).array(), s.factors()[i]);
             }
             state.recordUpdate();
         }
@@ -672,7 +684,7 @@ public final class Transforms {
 
         @Override
         public TransformState init(ParamSet params) {
-            return TransformState.of(this, params, Map.of(), List.of(), null);
+            return TransformState.of(this, params, Map.of(), List.of(), DenseOps.create(2 * params.size() + 2));
         }
 
         @Override
@@ -684,14 +696,15 @@ public final class Transforms {
         @Override
         public void update(ParamSet updates, TransformState state, ParamSet params, double learningRate) {
             checkUpdate(updates, state, params, learningRate);
+            DenseOps ops = state.scratch(DenseOps.class);
             double lr = learningRate * lrMultiplier;
             for (int i = 0; i < updates.size(); i++) {
                 INDArray w = params.get(i).array();
                 if (weightDecay > 0) {
-                    w.muli(1 - lr * weightDecay);
+                    ops.scaleInPlace(w, 1 - lr * weightDecay);
                 }
-                // W <- W - lr U, one fused pass (Axpy: z = p x + y).
-                Nd4j.getExecutioner().exec(new Axpy(updates.get(i).array(), w, w, -lr));
+                // W <- W - lr U
+                ops.axpyInPlace(-lr, updates.get(i).array(), w);
             }
             state.recordUpdate();
         }

@@ -100,4 +100,39 @@ class AllocationTest {
             assertTrue(b < 1024, b + " bytes allocated in one step");
         }
     }
+
+    @Test
+    void step_onTheHostPath_allocatesNoJavaHeap() {
+        // On the CPU backend with OpenBLAS (this test class path) every per-step operation is a BLAS call
+        // or a loop on cached pointers: after warm-up a full HyperP step allocates no Java objects. An ND4J
+        // op executed per step would cost 700 B to 3 KB of Java objects each, and the step below runs
+        // about 60 of them, so the bound of 64 B per step (which leaves room for a one-off allocation by
+        // the JVM itself over the 200 steps) fails on any of them.
+        assertTrue(io.hyperp.core.linalg.DenseOps.hostAvailable(), io.hyperp.core.linalg.DenseOps.availability());
+        List<ParamSpec> specs = List.of(ParamSpec.matrixOutIn("w", 64, 48, ParamRole.HIDDEN),
+                ParamSpec.matrixOutIn("w_tall", 96, 48, ParamRole.HIDDEN),
+                ParamSpec.expertStack("experts", 4, 32, 48), ParamSpec.matrixOutIn("router", 4, 48, ParamRole.ROUTER),
+                ParamSpec.matrixOutIn("head", 100, 48, ParamRole.OUTPUT_HEAD),
+                ParamSpec.matrixOutIn("embed", 100, 48, ParamRole.EMBEDDING), ParamSpec.vector("gain", 48, ParamRole.GAIN));
+        ParamSet.Builder pb = ParamSet.builder();
+        for (ParamSpec s : specs) {
+            pb.add(s, Initializer.initialize(s, HYPERP, DataType.FLOAT, 4));
+        }
+        ParamSet p = pb.build();
+        Optimizer opt = Optimizers.create(p, HYPERP, LrSchedule.linearDecay(0.01, 1000));
+        ParamSet g = TestParams.grads(p, 5);
+        for (int i = 0; i < 50; i++) {
+            opt.step(g, p);
+        }
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        int steps = 200;
+        long before = mx.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < steps; i++) {
+            opt.step(g, p);
+        }
+        long perStep = (mx.getThreadAllocatedBytes(thread) - before) / steps;
+        assertTrue(perStep < 64, perStep + " bytes of Java heap per step");
+    }
 }

@@ -2,10 +2,12 @@ package io.hyperp.core.sphere;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.hyperp.core.linalg.DenseOps;
 import io.hyperp.core.param.ParamSpec;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
@@ -35,7 +37,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * so no step ever produces NaN from finite input.
  *
  * <p>An instance holds small preallocated scratch vectors and is not thread-safe; create one per
- * parameter (and per thread). Steps allocate nothing on the heap after creation.
+ * parameter (and per thread). On the host path of {@link DenseOps} (CPU backend with OpenBLAS), steps
+ * allocate nothing after the first step with given arrays; elsewhere they allocate only ND4J's per-op objects.
  *
  * <p>References: Ren et al., <i>Rethinking Language Model Scaling under Transferable Hypersphere
  * Optimization</i> (arXiv 2603.28743), section 3 (MuonH).
@@ -44,6 +47,8 @@ public final class Sphere {
 
     /** The guard of every division by a norm: {@code max(norm, EPS)}. */
     public static final double EPS = 1e-12;
+
+    private static final int VIEW_SLOTS = 4; // w, a direction, and room for a caller's other arrays
 
     private final ParamSpec spec;
     private final NormReduction reduction;
@@ -58,8 +63,12 @@ public final class Sphere {
     private final double[] hostA;
     private final double[] hostB;
     private final double[] hostCoef;
-    private final INDArray scalar;  // full-reduction output of a single matrix
-    private INDArray scratch; // param-shaped, only for the tangent projection; allocated on first use
+    private final DenseOps ops;     // reductions and updates, per matrix
+    // Per-matrix views of the last arrays seen (stacks only), keyed by identity and data buffer.
+    private final INDArray[] viewKeys = new INDArray[VIEW_SLOTS];
+    private final DataBuffer[] viewBuffers = new DataBuffer[VIEW_SLOTS];
+    private final INDArray[][] views = new INDArray[VIEW_SLOTS][];
+    private int nextView;
 
     private Sphere(ParamSpec spec, DataType dataType, NormReduction reduction) {
         this.spec = spec;
@@ -85,7 +94,7 @@ public final class Sphere {
         this.hostA = new double[matrixCount];
         this.hostB = new double[matrixCount];
         this.hostCoef = new double[matrixCount];
-        this.scalar = Nd4j.scalar(dataType, 0.0);
+        this.ops = DenseOps.create(VIEW_SLOTS * (matrixCount + 1));
     }
 
     /**
@@ -171,12 +180,14 @@ public final class Sphere {
     /**
      * One step on the sphere, exactly as in the class documentation.
      *
-     * <p>Overwrites {@code w} with the new point and {@code direction} with the scaled step
-     * {@code eta R U / max(||U||, eps)} (the caller's direction buffer is scratch). Checks every
-     * argument before touching anything.
+     * <p>Overwrites {@code w} with the new point; {@code direction} is read only. Checks every
+     * argument before touching anything. Since the new point is normalized, the decay factor
+     * \(1-\eta\lambda\) is applied as the rescaling of the direction it is equivalent to:
+     * \(W'/(1-\eta\lambda) = W - \frac{\eta}{1-\eta\lambda} \frac{R}{\|U\|_F} U\) has the same
+     * normalization as \(W'\), so a step is one {@code axpy}, two sums of squares and one scaling.
      *
      * @param w           the parameter, on its sphere; overwritten
-     * @param direction   the update direction U (any scale); overwritten
+     * @param direction   the update direction U (any scale); read only
      * @param eta         the relative learning rate, finite and >= 0
      * @param weightDecay the decoupled weight decay lambda, finite, >= 0, with eta * lambda < 1
      * @param radius      the stored radius per matrix (length {@link #matrixCount()}), each finite and > 0
@@ -185,67 +196,57 @@ public final class Sphere {
         checkParam("w", w);
         checkParam("direction", direction);
         checkVector("radius", radius);
-        checkArgument(eta >= 0 && Double.isFinite(eta), "%s: learning rate (%s) must be finite and >= 0",
-                spec.name(), eta);
-        checkArgument(weightDecay >= 0 && Double.isFinite(weightDecay),
-                "%s: weight decay (%s) must be finite and >= 0", spec.name(), weightDecay);
-        checkArgument(eta * weightDecay < 1, "%s: eta * weightDecay (%s) must be < 1", spec.name(),
-                eta * weightDecay);
-        for (int b = 0; b < matrixCount; b++) {
-            double r = radius.getDouble(b);
-            checkArgument(r > 0 && Double.isFinite(r), "%s: radius[%s] (%s) must be finite and positive",
-                    spec.name(), b, r);
-        }
+        checkEta(eta);
+        checkDecay(eta, weightDecay);
+        checkRadius(radius);
 
         // ||U||^2 per matrix; matrices with a zero direction are left exactly as they are.
         squaredNorms(direction, sumsA);
+        double keep = 1.0 - eta * weightDecay;
         boolean anyMove = false;
         for (int b = 0; b < matrixCount; b++) {
-            double u2 = sumsA.getDouble(b);
-            double c = u2 > 0 && eta > 0 ? eta * radius.getDouble(b) / Math.max(Math.sqrt(u2), EPS) : 0.0;
+            double u2 = entry(sumsA, b);
+            // W'/(1 - eta lambda) = W - c U with c = eta R / (||U|| (1 - eta lambda)).
+            double c = u2 > 0 && eta > 0 ? eta * entry(radius, b) / Math.max(Math.sqrt(u2), EPS) / keep : 0.0;
             hostCoef[b] = c;
             anyMove |= c != 0.0;
         }
-        if (!anyMove && weightDecay == 0) {
+        if (!anyMove) {
+            // Decay alone only rescales W, which the normalization undoes: W stays where it is.
             return;
         }
-        if (weightDecay > 0) {
-            w.muli(1.0 - eta * weightDecay);
-        }
-        scaleMatrices(direction, hostCoef, coefficients);
-        w.subi(direction);
+        subtractScaled(w, direction, hostCoef);
 
         // ||W'||^2 per matrix; an annihilated matrix is restored instead of normalizing noise.
         squaredNorms(w, sumsB);
         boolean restore = false;
         for (int b = 0; b < matrixCount; b++) {
-            double r = radius.getDouble(b);
-            double n = Math.sqrt(Math.max(sumsB.getDouble(b), 0));
-            restore |= !(n > degenerateTolerance * r);
+            double r = entry(radius, b);
+            double n = Math.sqrt(Math.max(entry(sumsB, b), 0));
+            restore |= !(keep * n > degenerateTolerance * r);
             hostB[b] = n;
         }
         if (restore) {
-            restoreDegenerate(w, direction, radius);
+            restoreDegenerate(w, direction, radius, keep);
         }
         for (int b = 0; b < matrixCount; b++) {
-            hostA[b] = radius.getDouble(b) / Math.max(hostB[b], EPS);
+            hostA[b] = entry(radius, b) / Math.max(hostB[b], EPS);
         }
         scaleMatrices(w, hostA, coefficients);
     }
 
     /** Undoes the step on matrices whose new point is (numerically) zero, and re-measures them. */
-    private void restoreDegenerate(INDArray w, INDArray scaledDirection, INDArray radius) {
+    private void restoreDegenerate(INDArray w, INDArray direction, INDArray radius, double keep) {
         for (int b = 0; b < matrixCount; b++) {
-            double r = radius.getDouble(b);
-            if (!(hostB[b] > degenerateTolerance * r)) {
-                INDArray wb = matrix(w, b);
-                wb.addi(matrix(scaledDirection, b));
+            double r = entry(radius, b);
+            if (!(keep * hostB[b] > degenerateTolerance * r)) {
+                ops.axpyInPlace(hostCoef[b], matrix(direction, b), matrix(w, b));
             }
         }
         // The reduction must see every matrix's corrected sum, so re-reduce all of them.
         squaredNorms(w, sumsB);
         for (int b = 0; b < matrixCount; b++) {
-            hostB[b] = Math.sqrt(Math.max(sumsB.getDouble(b), 0));
+            hostB[b] = Math.sqrt(Math.max(entry(sumsB, b), 0));
         }
     }
 
@@ -258,12 +259,11 @@ public final class Sphere {
     public void normalizeToRadiusInPlace(INDArray w, INDArray radius) {
         checkParam("w", w);
         checkVector("radius", radius);
+        checkRadius(radius);
         squaredNorms(w, sumsB);
         for (int b = 0; b < matrixCount; b++) {
-            double r = radius.getDouble(b);
-            checkArgument(r > 0 && Double.isFinite(r), "%s: radius[%s] (%s) must be finite and positive",
-                    spec.name(), b, r);
-            hostA[b] = r / Math.max(Math.sqrt(Math.max(sumsB.getDouble(b), 0)), EPS);
+            double r = entry(radius, b);
+            hostA[b] = r / Math.max(Math.sqrt(Math.max(entry(sumsB, b), 0)), EPS);
         }
         scaleMatrices(w, hostA, coefficients);
     }
@@ -271,7 +271,7 @@ public final class Sphere {
     /**
      * Projects {@code u} onto the tangent space of the sphere at {@code w}, per matrix:
      * \( U \leftarrow U - \frac{\langle W, U\rangle}{\|W\|_F^2} W \). A zero matrix of {@code w} leaves
-     * its part of {@code u} unchanged. Uses a parameter-sized scratch buffer allocated on first use.
+     * its part of {@code u} unchanged.
      *
      * @param w read only
      * @param u overwritten with its tangent component
@@ -282,15 +282,10 @@ public final class Sphere {
         innerProducts(w, u, sumsA);
         squaredNorms(w, sumsB);
         for (int b = 0; b < matrixCount; b++) {
-            double n2 = sumsB.getDouble(b);
-            hostCoef[b] = n2 > 0 ? sumsA.getDouble(b) / n2 : 0.0;
+            double n2 = entry(sumsB, b);
+            hostCoef[b] = n2 > 0 ? entry(sumsA, b) / n2 : 0.0;
         }
-        if (scratch == null) {
-            scratch = Nd4j.create(dataType, spec.shape());
-        }
-        scratch.assign(w);
-        scaleMatrices(scratch, hostCoef, coefficients);
-        u.subi(scratch);
+        subtractScaled(u, w, hostCoef);
     }
 
     /**
@@ -307,45 +302,94 @@ public final class Sphere {
         return out;
     }
 
+    // Stacks: on the host path one level-1 call per matrix on cached views (no allocation); on the
+    // portable path one batched ND4J op over the stack where ND4J has one.
+
     private void squaredNorms(INDArray x, INDArray out) {
-        if (spec.isStack()) {
-            Nd4j.getExecutioner().exec(new SquaredNorm(x, out, false, reduceDims));
+        if (!spec.isStack()) {
+            setEntry(out, 0, ops.sumOfSquares(x));
+        } else if (ops.isHost()) {
+            INDArray[] xs = matrices(x);
+            for (int b = 0; b < matrixCount; b++) {
+                setEntry(out, b, ops.sumOfSquares(xs[b]));
+            }
         } else {
-            Nd4j.getExecutioner().exec(new SquaredNorm(x, scalar));
-            out.putScalar(0, scalar.getDouble(0));
+            Nd4j.getExecutioner().exec(new SquaredNorm(x, out, false, reduceDims));
         }
         reduction.allReduceSumInPlace(out);
     }
 
     private void innerProducts(INDArray x, INDArray y, INDArray out) {
-        if (spec.isStack()) {
-            Nd4j.getExecutioner().exec(new Dot(x, y, out, reduceDims));
+        if (!spec.isStack()) {
+            setEntry(out, 0, ops.dot(x, y));
+        } else if (ops.isHost()) {
+            INDArray[] xs = matrices(x);
+            INDArray[] ys = matrices(y);
+            for (int b = 0; b < matrixCount; b++) {
+                setEntry(out, b, ops.dot(xs[b], ys[b]));
+            }
         } else {
-            Nd4j.getExecutioner().exec(new Dot(x, y, scalar));
-            out.putScalar(0, scalar.getDouble(0));
+            Nd4j.getExecutioner().exec(new Dot(x, y, out, reduceDims));
         }
         reduction.allReduceSumInPlace(out);
     }
 
-    /** Multiplies matrix b of x by factors[b], through the device vector {@code buffer}. */
+    /** Multiplies matrix b of x by factors[b] (through the device vector {@code buffer} for a batched op). */
     private void scaleMatrices(INDArray x, double[] factors, INDArray buffer) {
         if (!spec.isStack()) {
-            if (factors[0] != 1.0) {
-                x.muli(factors[0]);
+            ops.scaleInPlace(x, factors[0]);
+        } else if (ops.isHost()) {
+            INDArray[] xs = matrices(x);
+            for (int b = 0; b < matrixCount; b++) {
+                ops.scaleInPlace(xs[b], factors[b]);
             }
+        } else {
+            for (int b = 0; b < matrixCount; b++) {
+                setEntry(buffer, b, factors[b]);
+            }
+            Broadcast.mul(x, buffer, x, spec.expertAxis());
+        }
+    }
+
+    /** x_b <- x_b - factors[b] u_b for every matrix b with a non-zero factor. */
+    private void subtractScaled(INDArray x, INDArray u, double[] factors) {
+        if (!spec.isStack()) {
+            ops.axpyInPlace(-factors[0], u, x);
             return;
         }
+        INDArray[] xs = matrices(x);
+        INDArray[] us = matrices(u);
         for (int b = 0; b < matrixCount; b++) {
-            buffer.putScalar(b, factors[b]);
+            if (factors[b] != 0.0) {
+                ops.axpyInPlace(-factors[b], us[b], xs[b]);
+            }
         }
-        Broadcast.mul(x, buffer, x, spec.expertAxis());
+    }
+
+    /** The matrices of a stack as views, made once per array and kept (for the last few arrays seen). */
+    private INDArray[] matrices(INDArray x) {
+        for (int i = 0; i < viewKeys.length; i++) {
+            if (viewKeys[i] == x && viewBuffers[i] == x.data()) {
+                return views[i];
+            }
+        }
+        int s = nextView;
+        nextView = (nextView + 1) % viewKeys.length;
+        INDArray[] v = new INDArray[matrixCount];
+        for (int b = 0; b < matrixCount; b++) {
+            v[b] = x.tensorAlongDimension(b, otherAxes());
+        }
+        viewKeys[s] = x;
+        viewBuffers[s] = x.data();
+        views[s] = v;
+        return v;
     }
 
     private INDArray matrix(INDArray x, int b) {
         if (!spec.isStack()) {
             return x;
         }
-        return x.tensorAlongDimension(b, otherAxes());
+        return matrices(x)[b];
     }
 
     private int[] otherAxes() {
@@ -355,13 +399,64 @@ public final class Sphere {
     private void checkParam(String what, INDArray x) {
         Objects.requireNonNull(x, what);
         spec.checkShape(what, x.shape());
-        checkArgument(x.dataType() == dataType, "%s[%s]: expected dtype %s, found %s", what, spec.name(), dataType,
-                x.dataType());
+        if (x.dataType() != dataType) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s[%s]: expected dtype %s, found %s", what,
+                    spec.name(), dataType, x.dataType()));
+        }
     }
 
     private void checkVector(String what, INDArray v) {
         Objects.requireNonNull(v, what);
-        checkArgument(v.length() == matrixCount, "%s[%s]: expected %s entries (one per matrix), found shape %s",
-                what, spec.name(), matrixCount, Arrays.toString(v.shape()));
+        if (v.length() != matrixCount) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s[%s]: expected %s entries (one per matrix), found shape %s", what, spec.name(), matrixCount,
+                    Arrays.toString(v.shape())));
+        }
+    }
+
+    // The checks of the per-step methods format their message only when they fail (Guava's
+    // checkArgument would box its double arguments on every call).
+
+    private void checkEta(double eta) {
+        if (!(eta >= 0 && Double.isFinite(eta))) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s: learning rate (%s) must be finite and >= 0", spec.name(), eta));
+        }
+    }
+
+    private void checkDecay(double eta, double weightDecay) {
+        if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s: weight decay (%s) must be finite and >= 0", spec.name(), weightDecay));
+        }
+        if (!(eta * weightDecay < 1)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s: eta * weightDecay (%s) must be < 1", spec.name(), eta * weightDecay));
+        }
+    }
+
+    private void checkRadius(INDArray radius) {
+        for (int b = 0; b < matrixCount; b++) {
+            double r = entry(radius, b);
+            if (!(r > 0 && Double.isFinite(r))) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "%s: radius[%s] (%s) must be finite and positive", spec.name(), b, r));
+            }
+        }
+    }
+
+    // Entries of the per-matrix vectors: INDArray.getDouble(i) and putScalar(i, v) allocate index arrays
+    // for vectors of more than one entry, so dense vectors are read and written through their buffer.
+
+    private static double entry(INDArray v, int b) {
+        return v.offset() == 0 && v.elementWiseStride() == 1 ? v.data().getDouble(b) : v.getDouble(b);
+    }
+
+    private static void setEntry(INDArray v, int b, double value) {
+        if (v.offset() == 0 && v.elementWiseStride() == 1) {
+            v.data().put(b, value);
+        } else {
+            v.putScalar(b, value);
+        }
     }
 }
