@@ -29,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link NonFinitePolicy#SKIP} the step is skipped and counted in {@link #skippedSteps()}. Either
  * way parameters, state and step count are unchanged.
  *
- * <p>Mutable and not thread-safe. After the first step, a step allocates no ND4J arrays.
+ * <p>Mutable and not thread-safe. After the first step, a step allocates no ND4J arrays, and on the
+ * host path of {@link DenseOps} (CPU backend with OpenBLAS) no Java objects either.
  *
  * <p>References: Ren et al., arXiv 2603.28743.
  */

@@ -429,8 +429,8 @@ public final class Transforms {
         }
     }
 
-    /** Muon scratch: per parameter the Nesterov input and the Newton-Schulz workspace; the level-1 operations. */
-    private record MuonScratch(INDArray[] momentum, INDArray[] nesterovInput, NewtonSchulz[] ns, DenseOps ops) {
+    /** Muon scratch: per parameter the momentum and the Newton-Schulz workspace; the level-1 operations. */
+    private record MuonScratch(INDArray[] momentum, NewtonSchulz[] ns, DenseOps ops) {
     }
 
     private static final class Muon implements Transform {
@@ -451,7 +451,6 @@ public final class Transforms {
         private TransformState initDetached(ParamSet params) {
             Map<String, INDArray> buffers = new LinkedHashMap<>();
             INDArray[] mom = new INDArray[params.size()];
-            INDArray[] nest = new INDArray[params.size()];
             NewtonSchulz[] ns = new NewtonSchulz[params.size()];
             for (int i = 0; i < params.size(); i++) {
                 ParamSet.Entry e = params.get(i);
@@ -461,11 +460,10 @@ public final class Transforms {
                 INDArray a = e.array();
                 mom[i] = Nd4j.zeros(a.dataType(), a.shape());
                 buffers.put(e.name() + "/momentum", mom[i]);
-                nest[i] = config.nesterov() ? Nd4j.create(a.dataType(), a.shape()) : null;
                 ns[i] = NewtonSchulz.create(e.spec(), a.dataType(), config.schedule());
             }
             return TransformState.of(this, params, buffers, List.of(),
-                    new MuonScratch(mom, nest, ns, DenseOps.create(3 * params.size() + 2)));
+                    new MuonScratch(mom, ns, DenseOps.create(2 * params.size() + 2)));
         }
 
         @Override
@@ -478,13 +476,13 @@ public final class Transforms {
                 INDArray m = s.momentum()[i];
                 // M <- mu M + G
                 s.ops().scaleAndAddInPlace(m, mu, g);
-                INDArray in = m;
                 if (config.nesterov()) {
-                    // Nesterov: the direction of G + mu M
-                    in = s.nesterovInput()[i];
-                    s.ops().axpyInto(mu, m, g, in);
+                    // Nesterov: the direction of G + mu M, orthogonalized in place
+                    s.ops().axpyInPlace(mu, m, g);
+                    s.ns()[i].orthogonalizeInto(g, g);
+                } else {
+                    s.ns()[i].orthogonalizeInto(m, g);
                 }
-                s.ns()[i].orthogonalizeInto(in, g);
             }
             state.recordUpdate();
         }

@@ -17,8 +17,9 @@
  * so is applied by the stage itself rather than returned as an additive update.
  *
  * <p><b>Mutation</b>: {@code init} allocates every buffer; {@code update} overwrites the update buffers,
- * the state (buffers and count) and, in terminal stages, the parameters, in place with ND4J ops and no
- * per-step array allocation. Every argument is checked before anything is modified. Nothing here is
+ * the state (buffers and count) and, in terminal stages, the parameters, in place through
+ * {@link io.hyperp.core.linalg.DenseOps} and no per-step array allocation (on the CPU backend with
+ * OpenBLAS, no per-step allocation of any kind after the first step). Every argument is checked before anything is modified. Nothing here is
  * thread-safe except the immutable transforms, configs and schedules. Geometry (sphere step,
  * Newton-Schulz) comes from hyperp-core and is never reimplemented here.
  *

@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Two paths compute the same values:
  * <ul>
- *   <li><b>host</b>: OpenBLAS level-1 routines ({@code ?dot}, {@code ?axpy}, {@code ?scal},
- *       {@code ?copy}) called on the arrays' host memory through
+ *   <li><b>host</b>: OpenBLAS level-1 routines ({@code ?dot}, {@code ?axpy}, {@code ?scal}) and
+ *       {@code memcpy} called on the arrays' host memory through
  *       {@code org.bytedeco.openblas}. Used when {@link #isHost()}: the CPU backend with the optional
  *       OpenBLAS bindings, detected once per JVM together with {@link NsKernel#SYMMETRIC_BLAS} (same
  *       rules, same {@code -Dio.hyperp.ns.kernel=gemm} switch), plus a self-check of these routines
@@ -174,8 +174,7 @@ public final class DenseOps {
 
     /**
      * \( z \leftarrow \alpha x + y \); overwrites {@code z}, which must not share memory with {@code x}
-     * or {@code y}. One fused ND4J op on the portable path, {@code ?copy} then {@code ?axpy} on the
-     * host path.
+     * or {@code y}. One fused ND4J op on the portable path, a copy then {@code ?axpy} on the host path.
      */
     public void axpyInto(double alpha, INDArray x, INDArray y, INDArray z) {
         checkPair("x", x, "y", y);

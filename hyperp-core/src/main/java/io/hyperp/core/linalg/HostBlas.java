@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@link DenseOps}' host path: OpenBLAS level-1 routines on pointers to the arrays' memory. The
+ * {@link DenseOps}' host path: OpenBLAS level-1 routines (and {@code memcpy}) on pointers to the
+ * arrays' memory. The
  * pointer of an array is made when the array is first seen and kept, keyed by the array's identity
  * and checked against its data buffer, in a table of fixed size whose oldest entry is replaced when
  * full. A lookup allocates nothing.
@@ -85,14 +86,9 @@ final class HostBlas implements DenseOps.Host {
 
     @Override
     public void copy(INDArray x, INDArray y) {
-        int n = (int) x.length();
-        Pointer px = pointer(x);
-        Pointer py = pointer(y);
-        if (x.dataType() == DataType.DOUBLE) {
-            openblas_nolapack.cblas_dcopy(n, (DoublePointer) px, 1, (DoublePointer) py, 1);
-        } else {
-            openblas_nolapack.cblas_scopy(n, (FloatPointer) px, 1, (FloatPointer) py, 1);
-        }
+        // libc memcpy: about twice as fast as OpenBLAS ?copy, which runs on one core.
+        long bytes = x.length() * (x.dataType() == DataType.DOUBLE ? Double.BYTES : Float.BYTES);
+        Pointer.memcpy(pointer(y), pointer(x), bytes);
     }
 
     @Override

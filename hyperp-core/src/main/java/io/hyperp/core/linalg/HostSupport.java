@@ -60,7 +60,7 @@ final class HostSupport {
         if (failure != null) {
             return new Result(false, "ND4J ops (OpenBLAS level-1 self-check failed: " + failure + ")");
         }
-        return new Result(true, "OpenBLAS ?dot/?axpy/?scal/?copy on host memory (self-check passed)");
+        return new Result(true, "OpenBLAS ?dot/?axpy/?scal and memcpy on host memory (self-check passed)");
     }
 
     /**

@@ -149,9 +149,13 @@ public final class NewtonSchulz {
      * Orthogonalizes {@code g} (or each matrix of a stack) into {@code out}, as in the class
      * documentation. Checks every argument before writing anything.
      *
-     * @param g   the input, of the spec's shape and this instance's dtype; read only
-     * @param out of the spec's shape and dtype; overwritten. It must not be {@code g} nor share memory with it.
-     * @throws IllegalArgumentException for a wrong shape or dtype, or {@code out == g}
+     * <p>{@code out} may be {@code g} itself (in place): every schedule has at least two
+     * iterations, the first reads the input and writes scratch, and only the last writes the output.
+     * Distinct arrays that share memory are not allowed.
+     *
+     * @param g   the input, of the spec's shape and this instance's dtype; read only unless it is {@code out}
+     * @param out of the spec's shape and dtype; overwritten. Either {@code g} or an array sharing no memory with it.
+     * @throws IllegalArgumentException for a wrong shape or dtype
      */
     public void orthogonalizeInto(INDArray g, INDArray out) {
         Objects.requireNonNull(g, "g");
@@ -162,7 +166,6 @@ public final class NewtonSchulz {
                 g.dataType());
         checkArgument(out.dataType() == dataType, "out[%s]: expected dtype %s, found %s", spec.name(), dataType,
                 out.dataType());
-        checkArgument(g != out, "%s: out must not be the input array", spec.name());
         engine.orthogonalize(g, out);
     }
 }
