@@ -50,11 +50,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * The fraction of the step spent outside Newton-Schulz (target, issue: at most 5%) is read from one run
  * of {@code step} with {@code -prof stack}: among the benchmark thread's RUNNABLE samples, Newton-Schulz
- * is the share in {@code org.bytedeco.openblas.global.openblas_nolapack.*} frames (its only native calls),
- * the rest of the step the share in ND4J's {@code Nd4jCpu.exec*} frames and Java code. On a quiet
- * machine {@code 1 - newtonSchulzOnly / step} gives the same figure; on a shared machine, where the load
- * changes within seconds, the sampled split of a single run is the figure to quote. (The stack profiler
- * allocates; read allocation from a run with {@code -prof gc} only.)
+ * is the share in OpenBLAS {@code cblas_ssyrk}, {@code cblas_sgemm}, {@code cblas_scopy} (its
+ * symmetrization) and {@code cblas_snrm2} frames and in {@code io.hyperp.core.orthogonal} code; the rest
+ * of the step (gradient check and copy, clipping, momentum, the sphere step, Adam for the gains) is the
+ * share in {@code cblas_sdot}, {@code cblas_saxpy}, {@code cblas_sscal}, {@code Pointer.memcpy} and the
+ * other Java frames. On a quiet machine {@code 1 - newtonSchulzOnly / step} gives the same figure; on a
+ * shared machine, where the load changes within seconds, the sampled split of a single run is the
+ * figure to quote. (The stack profiler allocates; read allocation from a run with {@code -prof gc} only.
+ * JMH's own bookkeeping adds the same few bytes per operation to both benchmarks; the step's
+ * allocation is its excess over {@code newtonSchulzOnly}, which allocates nothing itself.)
  *
  * Off-heap: each iteration prints the change of ND4J's own allocation counter
  * ({@code Nd4j.getMemoryManager().allocatedMemory(0)}: bytes JavaCPP tracks plus ND4J's allocation

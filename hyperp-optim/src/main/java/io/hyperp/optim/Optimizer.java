@@ -102,8 +102,10 @@ public final class Optimizer {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "learning rate (%s) of step %d from %s must be finite and >= 0", lr, step, schedule));
         }
+        double total = 0;
         for (int i = 0; i < grads.size(); i++) {
             double s = ops.sumOfSquares(grads.get(i).array());
+            total += s;
             // A finite sum needs no second look; an infinite one may be float overflow of finite entries.
             if (!Double.isFinite(s) && Reductions.hasNonFinite(grads.get(i).array())) {
                 if (nonFinitePolicy == NonFinitePolicy.SKIP) {
@@ -119,7 +121,8 @@ public final class Optimizer {
         for (int i = 0; i < grads.size(); i++) {
             ops.copyInto(grads.get(i).array(), updates.get(i).array());
         }
-        transform.update(updates, state, params, lr);
+        // A clip at the head of the transform reuses the check's sums instead of summing the copies again.
+        Transforms.updateWithKnownSumOfSquares(transform, updates, state, params, lr, total);
         return true;
     }
 

@@ -75,6 +75,23 @@ public final class Transforms {
     }
 
     /**
+     * {@code transform.update(...)} for updates that are an exact copy of gradients whose total sum
+     * of squares the caller has already computed ({@link Optimizer#step} does, to check them): a
+     * global-norm clip at the head of the transform (alone or first in a chain) uses that sum
+     * instead of summing the updates again. Any other transform runs as {@code update}.
+     */
+    static void updateWithKnownSumOfSquares(Transform transform, ParamSet updates, TransformState state,
+                                            ParamSet params, double learningRate, double sumOfSquares) {
+        if (transform instanceof Clip clip) {
+            clip.update(updates, state, params, learningRate, sumOfSquares);
+        } else if (transform instanceof Chain chain && chain.stages.get(0) instanceof Clip) {
+            chain.update(updates, state, params, learningRate, sumOfSquares);
+        } else {
+            transform.update(updates, state, params, learningRate);
+        }
+    }
+
+    /**
      * Routes each parameter to the stage of its label: at {@code init}, {@code labeler} gives every
      * parameter spec a label, and the stage of that label receives (and alone updates) that parameter.
      * A label with no parameters gets a state for an empty set. Stages are visited in label order.
@@ -255,6 +272,17 @@ public final class Transforms {
             state.recordUpdate();
         }
 
+        /** As {@link #update}, the first stage being a clip given the updates' sum of squares. */
+        void update(ParamSet updates, TransformState state, ParamSet params, double learningRate,
+                    double sumOfSquares) {
+            checkUpdate(updates, state, params, learningRate);
+            ((Clip) stages.get(0)).update(updates, state.children().get(0), params, learningRate, sumOfSquares);
+            for (int i = 1; i < stages.size(); i++) {
+                stages.get(i).update(updates, state.children().get(i), params, learningRate);
+            }
+            state.recordUpdate();
+        }
+
         @Override
         public String fingerprint() {
             return fingerprint;
@@ -388,6 +416,19 @@ public final class Transforms {
             for (int i = 0; i < updates.size(); i++) {
                 total += s.ops().sumOfSquares(updates.get(i).array());
             }
+            clip(updates, s, total);
+            state.recordUpdate();
+        }
+
+        /** As {@link #update}, given the updates' total sum of squares. */
+        void update(ParamSet updates, TransformState state, ParamSet params, double learningRate,
+                    double sumOfSquares) {
+            checkUpdate(updates, state, params, learningRate);
+            clip(updates, state.scratch(ClipScratch.class), sumOfSquares);
+            state.recordUpdate();
+        }
+
+        private void clip(ParamSet updates, ClipScratch s, double total) {
             if (total == Double.POSITIVE_INFINITY) {
                 clipOverflowing(updates, s);
             } else if (total > maxNorm * maxNorm) {
@@ -397,7 +438,6 @@ public final class Transforms {
                     s.ops().scaleInPlace(updates.get(i).array(), f);
                 }
             }
-            state.recordUpdate();
         }
 
         /** The sum of squares overflowed: divide by the largest magnitude first, then clip. */
