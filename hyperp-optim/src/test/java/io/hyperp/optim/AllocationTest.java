@@ -30,13 +30,18 @@ class AllocationTest {
 
     private static final ParameterizationRule HYPERP = Parameterizations.hyperP(2);
 
-    /** The bytes of ND4J arrays created by each of three steps after a first warm-up step. */
-    private static long[] bytesPerStep(List<ParamSpec> specs) {
+    /** Float32 parameters of these specs, initialized by HyperP's rule. */
+    private static ParamSet params(List<ParamSpec> specs, long seed) {
         ParamSet.Builder pb = ParamSet.builder();
         for (ParamSpec s : specs) {
-            pb.add(s, Initializer.initialize(s, HYPERP, DataType.FLOAT, 1));
+            pb.add(s, Initializer.initialize(s, HYPERP, DataType.FLOAT, seed));
         }
-        ParamSet p = pb.build();
+        return pb.build();
+    }
+
+    /** The bytes of ND4J arrays created by each of three steps after a first warm-up step. */
+    private static long[] bytesPerStep(List<ParamSpec> specs) {
+        ParamSet p = params(specs, 1);
         Optimizer opt = Optimizers.create(p, HYPERP, LrSchedule.linearDecay(0.01, 100));
         ParamSet g = TestParams.grads(p, 3);
         opt.step(g, p);
@@ -58,11 +63,7 @@ class AllocationTest {
     void create_insideCallersWorkspace_stateIsDetachedAndOutlivesIt() {
         List<ParamSpec> specs = List.of(ParamSpec.matrixOutIn("w", 8, 6, ParamRole.HIDDEN),
                 ParamSpec.matrixOutIn("head", 10, 6, ParamRole.OUTPUT_HEAD), ParamSpec.vector("gain", 6, ParamRole.GAIN));
-        ParamSet.Builder pb = ParamSet.builder();
-        for (ParamSpec s : specs) {
-            pb.add(s, Initializer.initialize(s, HYPERP, DataType.FLOAT, 2));
-        }
-        ParamSet p = pb.build();
+        ParamSet p = params(specs, 2);
         WorkspaceConfiguration conf = WorkspaceConfiguration.builder().initialSize(16L << 20)
                 .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE).build();
         Optimizer opt;
@@ -114,11 +115,7 @@ class AllocationTest {
                 ParamSpec.expertStack("experts", 4, 32, 48), ParamSpec.matrixOutIn("router", 4, 48, ParamRole.ROUTER),
                 ParamSpec.matrixOutIn("head", 100, 48, ParamRole.OUTPUT_HEAD),
                 ParamSpec.matrixOutIn("embed", 100, 48, ParamRole.EMBEDDING), ParamSpec.vector("gain", 48, ParamRole.GAIN));
-        ParamSet.Builder pb = ParamSet.builder();
-        for (ParamSpec s : specs) {
-            pb.add(s, Initializer.initialize(s, HYPERP, DataType.FLOAT, 4));
-        }
-        ParamSet p = pb.build();
+        ParamSet p = params(specs, 4);
         Optimizer opt = Optimizers.create(p, HYPERP, LrSchedule.linearDecay(0.01, 1000));
         ParamSet g = TestParams.grads(p, 5);
         for (int i = 0; i < 50; i++) {
