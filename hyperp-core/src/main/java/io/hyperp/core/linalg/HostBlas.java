@@ -1,5 +1,6 @@
 package io.hyperp.core.linalg;
 
+import java.lang.ref.WeakReference;
 import java.nio.Buffer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -14,20 +15,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * arrays' memory. The
  * pointer of an array is made when the array is first seen and kept, keyed by the array's identity
  * and checked against its data buffer, in a table of fixed size whose oldest entry is replaced when
- * full. A lookup allocates nothing.
+ * full. Keys are weak references: the table never keeps an array alive. A lookup allocates nothing.
  */
 final class HostBlas implements DenseOps.Host {
 
-    private final INDArray[] keys;
-    private final DataBuffer[] buffers;
+    // Weak, so that the table never keeps a caller's arrays (and their off-heap memory) alive.
+    private final WeakReference<INDArray>[] keys;
+    private final WeakReference<DataBuffer>[] buffers;
     private final Pointer[] pointers;   // at the array's first element; null if not dense
     private final Buffer[] views;       // made on first request
     private int next;
     private int last;                   // the slot of the last lookup
 
+    @SuppressWarnings("unchecked")
     HostBlas(int capacity) {
-        keys = new INDArray[capacity];
-        buffers = new DataBuffer[capacity];
+        keys = new WeakReference[capacity];
+        buffers = new WeakReference[capacity];
         pointers = new Pointer[capacity];
         views = new Buffer[capacity];
     }
@@ -107,25 +110,29 @@ final class HostBlas implements DenseOps.Host {
     }
 
     private Pointer pointer(INDArray x) {
-        return pointers[keys[last] == x ? last : slot(x)];
+        return pointers[matches(last, x, x.data()) ? last : slot(x)];
+    }
+
+    private boolean matches(int i, INDArray x, DataBuffer data) {
+        return keys[i] != null && keys[i].get() == x && buffers[i].get() == data;
     }
 
     /** The table slot of {@code x}, made (replacing the oldest entry if full) on first sight. */
     private int slot(INDArray x) {
         DataBuffer data = x.data();
-        if (keys[last] == x && buffers[last] == data) {
+        if (matches(last, x, data)) {
             return last;
         }
         for (int i = 0; i < keys.length; i++) {
-            if (keys[i] == x && buffers[i] == data) {
+            if (matches(i, x, data)) {
                 last = i;
                 return i;
             }
         }
         int s = next;
         next = (next + 1) % keys.length;
-        keys[s] = x;
-        buffers[s] = data;
+        keys[s] = new WeakReference<>(x);
+        buffers[s] = new WeakReference<>(data);
         views[s] = null;
         pointers[s] = makePointer(x, data);
         last = s;

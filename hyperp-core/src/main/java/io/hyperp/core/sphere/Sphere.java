@@ -39,6 +39,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>An instance holds small preallocated scratch vectors and is not thread-safe; create one per
  * parameter (and per thread). On the host path of {@link DenseOps} (CPU backend with OpenBLAS), steps
  * allocate nothing after the first step with given arrays; elsewhere they allocate only ND4J's per-op objects.
+ * For a stack, an instance keeps per-matrix views of the last four arrays it was given (so those stay
+ * reachable while it lives).
  *
  * <p>References: Ren et al., <i>Rethinking Language Model Scaling under Transferable Hypersphere
  * Optimization</i> (arXiv 2603.28743), section 3 (MuonH).

@@ -162,6 +162,28 @@ class DenseOpsTest {
     }
 
     @Test
+    void pointerTable_doesNotKeepArraysAlive() {
+        // An optimizer sees a caller's fresh gradient arrays every step: remembering their pointers must not
+        // keep them (and their off-heap memory) reachable.
+        DenseOps ops = DenseOps.create();
+        java.lang.ref.WeakReference<INDArray> seen = touch(ops);
+        for (int i = 0; i < 20 && seen.get() != null; i++) {
+            System.gc();
+        }
+        assertNull(seen.get(), "an array seen once is still reachable after 20 collections");
+        // The instance keeps working with new arrays.
+        INDArray x = RandomMatrices.uniform(8, DataType.FLOAT, 4, 4);
+        double expected = x.norm2Number().doubleValue();
+        assertEquals(expected * expected, ops.sumOfSquares(x), 1e-5 * expected * expected);
+    }
+
+    private static java.lang.ref.WeakReference<INDArray> touch(DenseOps ops) {
+        INDArray x = RandomMatrices.uniform(7, DataType.FLOAT, 64, 64);
+        ops.sumOfSquares(x);
+        return new java.lang.ref.WeakReference<>(x);
+    }
+
+    @Test
     void hostView_isALiveViewOfDenseArrays_andNullOtherwise() {
         DenseOps ops = DenseOps.create();
         INDArray f = RandomMatrices.uniform(5, DataType.FLOAT, 3, 4);
