@@ -533,7 +533,10 @@ public final class Transforms {
         }
     }
 
-    /** Adam scratch: per parameter the moments and one parameter-sized temporary; the level-1 operations. */
+    /**
+     * Adam scratch: per parameter the moments and a parameter-sized temporary, made on first use by the
+     * portable path only (the host loop needs none); the level-1 operations.
+     */
     private record AdamScratch(INDArray[] m, INDArray[] v, INDArray[] tmp, DenseOps ops) {
     }
 
@@ -562,7 +565,6 @@ public final class Transforms {
                 INDArray a = e.array();
                 m[i] = Nd4j.zeros(a.dataType(), a.shape());
                 v[i] = Nd4j.zeros(a.dataType(), a.shape());
-                tmp[i] = Nd4j.create(a.dataType(), a.shape());
                 buffers.put(e.name() + "/m", m[i]);
                 buffers.put(e.name() + "/v", v[i]);
             }
@@ -585,6 +587,9 @@ public final class Transforms {
                 INDArray v = s.v()[i];
                 if (HostAdam.step(s.ops(), g, m, v, b1, b2, c1 / Math.sqrt(c2), c1 * config.epsilon())) {
                     continue;
+                }
+                if (s.tmp()[i] == null) {
+                    s.tmp()[i] = Reductions.outsideWorkspaces(() -> Nd4j.create(g.dataType(), g.shape()));
                 }
                 INDArray tmp = s.tmp()[i];
                 // m <- b1 m + (1 - b1) g

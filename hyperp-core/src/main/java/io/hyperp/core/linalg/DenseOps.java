@@ -173,22 +173,6 @@ public final class DenseOps {
     }
 
     /**
-     * \( z \leftarrow \alpha x + y \); overwrites {@code z}, which must not share memory with {@code x}
-     * or {@code y}. One fused ND4J op on the portable path, a copy then {@code ?axpy} on the host path.
-     */
-    public void axpyInto(double alpha, INDArray x, INDArray y, INDArray z) {
-        checkPair("x", x, "y", y);
-        checkPair("x", x, "z", z);
-        checkArgument(z != x && z != y, "z must not be x or y");
-        if (host != null && host.dense(x, y) && host.dense(x, z)) {
-            host.copy(y, z);
-            host.axpy(alpha, x, z);
-        } else {
-            Nd4j.getExecutioner().exec(new Axpy(x, y, z, alpha));
-        }
-    }
-
-    /**
      * The host memory of {@code x} as a {@link java.nio.FloatBuffer} (float32) or
      * {@link java.nio.DoubleBuffer} (float64) of its elements in storage order, position 0 and
      * limit {@code x.length()}; {@code null} on the portable path or if {@code x} is not a dense

@@ -12,10 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@link DenseOps}' host path: OpenBLAS level-1 routines (and {@code memcpy}) on pointers to the
- * arrays' memory. The
- * pointer of an array is made when the array is first seen and kept, keyed by the array's identity
- * and checked against its data buffer, in a table of fixed size whose oldest entry is replaced when
- * full. Keys are weak references: the table never keeps an array alive. A lookup allocates nothing.
+ * arrays' memory. The pointer of an array is made when the array is first seen and kept, keyed by the
+ * array's identity and checked against its data buffer, in a table of fixed size whose oldest entry is
+ * replaced when full. Keys are weak references: the table never keeps an array alive. A lookup allocates nothing.
  */
 final class HostBlas implements DenseOps.Host {
 
