@@ -38,7 +38,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code A = X_e W_gate,e^T}, {@code B = X_e W_up,e^T}, {@code Y_e = H_e W_down,e^T}, on the
  *       rows the same routing gave each expert;</li>
  *   <li>{@link #moeForward}: the whole forward (both of the above plus the SwiGLU activation), for
- *       tokens per second = {@code tokens / time}.</li>
+ *       tokens per second = {@code tokens / time};</li>
+ *   <li>{@link #dispatchAndCombine}: the part of {@link #routeDispatchCombine} that only moves rows
+ *       (the gather of the inputs into expert order and the combine back to tokens), and
+ *       {@link #routeAndPlan}: the part that only decides (router logits, top-k selection and gates,
+ *       the dispatch plan). Together with the fold and the balance statistics they make up
+ *       {@link #routeDispatchCombine}.</li>
  * </ul>
  * Target (issue 3): at T = 65,536, d = 1024, E = 64, k = 8 (expert width 4d/k = 512), the routing
  * side takes at most 10% of the baseline's time.
@@ -135,6 +140,23 @@ public class RouterBenchmark {
         plan.sumInto(ye, y);
         balance.compute(logits, plan.countsArray());
         return y;
+    }
+
+    /** The row movement of the routing side: dispatch gather and combine. */
+    @Benchmark
+    public INDArray dispatchAndCombine() {
+        plan.gatherInto(x, xs);
+        plan.sumInto(ye, y);
+        return y;
+    }
+
+    /** The decisions of the routing side: router logits, top-k selection and gates, dispatch plan. */
+    @Benchmark
+    public INDArray routeAndPlan() {
+        Nd4j.gemm(x, routerWeight, logits, false, true, 1.0, 0.0);
+        router.route(logits);
+        plan.build(router.expertIds());
+        return plan.rowOfSlot();
     }
 
     /** The baseline: the experts' matrix products on the rows of the current plan. */

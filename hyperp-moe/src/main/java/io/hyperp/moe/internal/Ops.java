@@ -71,8 +71,18 @@ public final class Ops {
         Nd4j.getExecutioner().exec(new Dot(a, b, out, 1));
     }
 
-    /** The number of NaN or infinite entries of {@code x}. */
+    /**
+     * The number of NaN or infinite entries of {@code x}.
+     *
+     * <p>First one sum over {@code x}: any NaN or infinity makes the sum NaN or infinite, so a finite
+     * sum proves every entry finite. Only a non-finite sum (non-finite entries, or finite ones whose
+     * sum overflows) pays for the exact count, a {@code MatchCondition} that costs about 25 times a
+     * sum on the CPU backend (48 ms against 2 ms on a {@code [65536, 64]} float array).
+     */
     public static long countNonFinite(INDArray x) {
+        if (Double.isFinite(x.sumNumber().doubleValue())) {
+            return 0;
+        }
         return Nd4j.getExecutioner().exec(new MatchCondition(x, Conditions.notFinite())).getLong(0);
     }
 

@@ -61,7 +61,6 @@ public final class DispatchPlan {
     private final DataType dataType;
 
     private final INDArray oneHot;       // [T, E]
-    private final INDArray selections;   // [T, E]: how often each token chose each expert
     private final INDArray onesT;        // [1, T]
     private final INDArray counts;       // [E]
     private final INDArray countsRow;    // [1, E] view of counts
@@ -90,7 +89,6 @@ public final class DispatchPlan {
         this.slots = tokens * routedK;
         this.dataType = dataType;
         this.oneHot = Nd4j.create(dataType, tokens, experts);
-        this.selections = Nd4j.create(dataType, tokens, experts);
         this.onesT = Nd4j.ones(dataType, 1, tokens);
         this.counts = Nd4j.create(dataType, experts);
         this.countsRow = counts.reshape(1, experts);
@@ -147,25 +145,25 @@ public final class DispatchPlan {
      */
     public void build(INDArray expertIds) {
         Ops.checkArray(name, "expertIds", expertIds, DataType.LONG, routedK, tokens);
-        long min = expertIds.minNumber().longValue();
-        long max = expertIds.maxNumber().longValue();
-        if (min < 0 || max >= experts) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: expertIds must lie in [0, %d), found values from %d to %d", name, experts, min, max));
-        }
         INDArray flat = expertIds.reshape(slots);
-        // counts[e] = sum_t sum_j [e_{j,t} == e]: one-hot rows summed, then one column-sum product
-        // (exact: every count is at most 2^24)
-        Ops.oneHot(expertIds.getRow(0), 1.0, selections);
-        for (int j = 1; j < routedK; j++) {
-            Ops.oneHot(expertIds.getRow(j), 1.0, oneHot);
-            selections.addi(oneHot);
-        }
-        Nd4j.gemm(onesT, selections, countsRow, false, false, 1.0, 0.0);
         // Integer arithmetic in float64 (exact below 2^53; ND4J's integer floormod rounds through float32).
         // key = expert * N + slot: distinct, so sorting them orders rows by expert, then by slot.
         keys.assign(flat).muli(slots).addi(arangeN);
         Nd4j.sort(keys, true);
+        // Every id lies in [0, E) exactly when the smallest key is >= 0 and the largest < E * N: the
+        // conversion to float64 and the product are monotone, so rounding cannot move a key across
+        // either bound. (Checked before anything of the plan is written.)
+        if (!(keys.getDouble(0) >= 0 && keys.getDouble(slots - 1) < (double) experts * slots)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s: expertIds must lie in [0, %d), found values from %d to %d", name, experts,
+                    expertIds.minNumber().longValue(), expertIds.maxNumber().longValue()));
+        }
+        // counts[e] = sum_j sum_t [e_{j,t} == e]: one column-sum product per slot, accumulated
+        // (exact: every count is at most 2^24)
+        for (int j = 0; j < routedK; j++) {
+            Ops.oneHot(expertIds.getRow(j), 1.0, oneHot);
+            Nd4j.gemm(onesT, oneHot, countsRow, false, false, 1.0, j == 0 ? 0.0 : 1.0);
+        }
         mod(keys, slots, slot);
         slotSorted.assign(slot);
         mod(slot, tokens, token);

@@ -138,14 +138,27 @@ class DispatchPlanTest {
         assertThrows(IllegalStateException.class, p::tokensPerExpert);
         p.build(Nd4j.createFromArray(new long[][] {{0, 1, 2}, {3, 3, 3}}));
         long[] before = p.tokensPerExpert();
+        INDArray countsBefore = p.countsArray().dup();
+        INDArray tokensBefore = p.tokenOfRow().dup();
+        INDArray rowsBefore = p.rowOfSlot().dup();
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
                 () -> p.build(Nd4j.createFromArray(new long[][] {{0, 1, 4}, {3, 3, 3}})));
         assertTrue(range.getMessage().contains("blocks.2.moe") && range.getMessage().contains("[0, 4)"),
                 range.getMessage());
+        // Ids that ND4J's one-hot would silently wrap into range (it narrows them to int) are refused too.
+        for (long bad : new long[] {-1, (1L << 32) + 1, Long.MIN_VALUE, Long.MAX_VALUE}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> p.build(Nd4j.createFromArray(new long[][] {{0, bad, 2}, {3, 3, 3}})));
+            assertTrue(e.getMessage().contains("blocks.2.moe") && e.getMessage().contains(Long.toString(bad)),
+                    e.getMessage());
+        }
         assertThrows(IllegalArgumentException.class, () -> p.build(Nd4j.createFromArray(new long[][] {{0, 1, 2}})));
         assertThrows(IllegalArgumentException.class,
                 () -> p.build(Nd4j.createFromArray(new int[][] {{0, 1, 2}, {3, 3, 3}})));
         assertArrayEquals(before, p.tokensPerExpert());
+        assertEquals(countsBefore, p.countsArray());
+        assertEquals(tokensBefore, p.tokenOfRow());
+        assertEquals(rowsBefore, p.rowOfSlot());
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
                 () -> p.combineInto(Nd4j.zeros(DataType.FLOAT, 6, 4), Nd4j.zeros(DataType.FLOAT, 2, 3),
                         Nd4j.zeros(DataType.FLOAT, 3, 5)));
