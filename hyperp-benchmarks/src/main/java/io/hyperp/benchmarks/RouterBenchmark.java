@@ -131,9 +131,7 @@ public class RouterBenchmark {
     /** The routing side of the forward pass (see the class documentation). */
     @Benchmark
     public INDArray routeDispatchCombine() {
-        Nd4j.gemm(x, routerWeight, logits, false, true, 1.0, 0.0);
-        router.route(logits);
-        plan.build(router.expertIds());
+        decide();
         plan.gatherInto(x, xs);
         plan.slotsToRowsInto(router.combineWeights(), cRows);
         a.muliColumnVector(cRows.reshape(cRows.length(), 1));
@@ -153,10 +151,15 @@ public class RouterBenchmark {
     /** The decisions of the routing side: router logits, top-k selection and gates, dispatch plan. */
     @Benchmark
     public INDArray routeAndPlan() {
+        decide();
+        return plan.rowOfSlot();
+    }
+
+    /** Router logits {@code x W_r^T}, top-k selection and gates, and the dispatch plan. */
+    private void decide() {
         Nd4j.gemm(x, routerWeight, logits, false, true, 1.0, 0.0);
         router.route(logits);
         plan.build(router.expertIds());
-        return plan.rowOfSlot();
     }
 
     /** The baseline: the experts' matrix products on the rows of the current plan. */
@@ -177,9 +180,7 @@ public class RouterBenchmark {
     /** The whole forward pass, as {@code MoeFeedForward.forward} computes it. */
     @Benchmark
     public INDArray moeForward() {
-        Nd4j.gemm(x, routerWeight, logits, false, true, 1.0, 0.0);
-        router.route(logits);
-        plan.build(router.expertIds());
+        decide();
         plan.gatherInto(x, xs);
         plan.slotsToRowsInto(router.combineWeights(), cRows);
         for (int e = 0; e < experts; e++) {

@@ -14,7 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link DenseOps}' host path: OpenBLAS level-1 routines (and {@code memcpy}) on pointers to the
  * arrays' memory. The pointer of an array is made when the array is first seen and kept, keyed by the
  * array's identity and checked against its data buffer, in a table of fixed size whose oldest entry is
- * replaced when full. Keys are weak references: the table never keeps an array alive. A lookup allocates nothing.
+ * replaced when full. Keys are weak references: the table never keeps an array alive. A lookup
+ * allocates nothing.
  */
 final class HostBlas implements DenseOps.Host {
 
@@ -109,7 +110,7 @@ final class HostBlas implements DenseOps.Host {
     }
 
     private Pointer pointer(INDArray x) {
-        return pointers[matches(last, x, x.data()) ? last : slot(x)];
+        return pointers[slot(x)];
     }
 
     private boolean matches(int i, INDArray x, DataBuffer data) {

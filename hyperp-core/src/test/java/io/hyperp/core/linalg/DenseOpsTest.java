@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hyperp.core.testing.RandomMatrices;
+import java.lang.ref.WeakReference;
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -159,7 +160,7 @@ class DenseOpsTest {
         // An optimizer sees a caller's fresh gradient arrays every step: remembering their pointers must not
         // keep them (and their off-heap memory) reachable.
         DenseOps ops = DenseOps.create();
-        java.lang.ref.WeakReference<INDArray> seen = touch(ops);
+        WeakReference<INDArray> seen = touch(ops);
         for (int i = 0; i < 20 && seen.get() != null; i++) {
             System.gc();
         }
@@ -170,10 +171,10 @@ class DenseOpsTest {
         assertEquals(expected * expected, ops.sumOfSquares(x), 1e-5 * expected * expected);
     }
 
-    private static java.lang.ref.WeakReference<INDArray> touch(DenseOps ops) {
+    private static WeakReference<INDArray> touch(DenseOps ops) {
         INDArray x = RandomMatrices.uniform(7, DataType.FLOAT, 64, 64);
         ops.sumOfSquares(x);
-        return new java.lang.ref.WeakReference<>(x);
+        return new WeakReference<>(x);
     }
 
     @Test
