@@ -75,7 +75,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx4g"})
 public class MuonStepBenchmark {
 
     /** The model width d (the reference family has d = 128 L). */
@@ -137,11 +139,15 @@ public class MuonStepBenchmark {
         aloneOut = new INDArray[matrices.size()];
         for (int i = 0; i < alone.length; i++) {
             ParamSpec s = matrices.get(i);
-            alone[i] = NewtonSchulz.create(s, DataType.FLOAT, MuonConfig.defaults().schedule());
+            alone[i] =
+                    NewtonSchulz.create(s, DataType.FLOAT, MuonConfig.defaults().schedule());
             aloneIn[i] = Nd4j.randn(DataType.FLOAT, s.shape());
             aloneOut[i] = Nd4j.create(DataType.FLOAT, s.shape());
         }
-        System.out.printf(Locale.ROOT, "%n  Newton-Schulz kernel: %s (%s)%n", alone[0].kernel(),
+        System.out.printf(
+                Locale.ROOT,
+                "%n  Newton-Schulz kernel: %s (%s)%n",
+                alone[0].kernel(),
                 NsKernel.SYMMETRIC_BLAS.availability());
     }
 
@@ -155,8 +161,11 @@ public class MuonStepBenchmark {
     /** Prints how both moved during the iteration. */
     @TearDown(Level.Iteration)
     public void printMemory() {
-        System.out.printf(Locale.ROOT, "%n  off-heap during iteration: ND4J allocatedMemory %+d B, physical %+d B%n",
-                Nd4j.getMemoryManager().allocatedMemory(0) - trackedAtStart, Pointer.physicalBytes() - physicalAtStart);
+        System.out.printf(
+                Locale.ROOT,
+                "%n  off-heap during iteration: ND4J allocatedMemory %+d B, physical %+d B%n",
+                Nd4j.getMemoryManager().allocatedMemory(0) - trackedAtStart,
+                Pointer.physicalBytes() - physicalAtStart);
     }
 
     /** One HyperP step. */

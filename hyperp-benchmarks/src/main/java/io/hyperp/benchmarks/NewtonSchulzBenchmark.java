@@ -58,7 +58,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx4g"})
 public class NewtonSchulzBenchmark {
 
     /** {@code rows x cols} of the stored matrix. */
@@ -74,8 +76,8 @@ public class NewtonSchulzBenchmark {
     private int gemmRepeats;
     private int m;
     private int n;
-    private INDArray wide;   // [m, n] 'f'
-    private INDArray gram;   // [m, m] 'f'
+    private INDArray wide; // [m, n] 'f'
+    private INDArray gram; // [m, m] 'f'
     private INDArray square; // [m, m] 'f'
     private INDArray applied; // [m, n] 'f'
     private FloatPointer pWide;
@@ -138,8 +140,15 @@ public class NewtonSchulzBenchmark {
             double gram = gemmGflop / gemmGramMs * 1e3;
             double apply = gemmGflop / gemmApplyMs * 1e3;
             double best = Math.max(gram, apply);
-            System.out.printf(Locale.ROOT, "%n  GFLOP/s: NS symmetric %.1f, NS gemm %.1f, GEMM X X^T %.1f, GEMM B X %.1f;"
-                    + " NS symmetric / best GEMM %.3f, NS gemm / best GEMM %.3f%n", sym, gem, gram, apply, sym / best,
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n  GFLOP/s: NS symmetric %.1f, NS gemm %.1f, GEMM X X^T %.1f, GEMM B X %.1f;"
+                            + " NS symmetric / best GEMM %.3f, NS gemm / best GEMM %.3f%n",
+                    sym,
+                    gem,
+                    gram,
+                    apply,
+                    sym / best,
                     gem / best);
         }
     }
@@ -234,8 +243,8 @@ public class NewtonSchulzBenchmark {
     /** Baseline: the Gram product X X^T through OpenBLAS sgemm directly. */
     @Benchmark
     public INDArray gemmGramBlas(Flops flops) {
-        openblas_nolapack.cblas_sgemm(CblasColMajor, CblasNoTrans, CblasTrans, m, m, n, 1f, pWide.position(0), m,
-                pWide, m, 0f, pGram, m);
+        openblas_nolapack.cblas_sgemm(
+                CblasColMajor, CblasNoTrans, CblasTrans, m, m, n, 1f, pWide.position(0), m, pWide, m, 0f, pGram, m);
         flops.gflop += gemmGflop;
         return gram;
     }

@@ -59,8 +59,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=12G",
-        "-Dorg.bytedeco.javacpp.maxphysicalbytes=14G"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=12G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=14G"
+        })
 public class RouterBenchmark {
 
     /** Tokens per batch. */
@@ -105,8 +107,8 @@ public class RouterBenchmark {
         expertWidth = 4 * width / topK;
         router = TopKRouter.create("bench", cfg, tokens, DataType.FLOAT);
         plan = DispatchPlan.create("bench", experts, tokens, topK, width, DataType.FLOAT);
-        balance = BalanceLosses.create("bench", BalanceConfig.defaults(), experts, tokens, DataType.FLOAT,
-                NormReduction.local());
+        balance = BalanceLosses.create(
+                "bench", BalanceConfig.defaults(), experts, tokens, DataType.FLOAT, NormReduction.local());
         x = Nd4j.rand(DataType.FLOAT, tokens, width).subi(0.5);
         routerWeight = Nd4j.rand(DataType.FLOAT, experts, width).subi(0.5).muli(2 / Math.sqrt(width));
         logits = Nd4j.create(DataType.FLOAT, tokens, experts);

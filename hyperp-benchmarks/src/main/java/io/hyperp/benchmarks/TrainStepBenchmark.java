@@ -63,7 +63,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx4g"})
 public class TrainStepBenchmark {
 
     private static final double SGD_LEARNING_RATE = 0.05;
@@ -156,7 +158,9 @@ public class TrainStepBenchmark {
                     updates.add(new AddOp(p.value(), step, p.value()));
                 }
             } else if (update.equals("hyperp")) {
-                optimizer = Optimizers.create(model.values(), Parameterizations.hyperP(cfg.depth()),
+                optimizer = Optimizers.create(
+                        model.values(),
+                        Parameterizations.hyperP(cfg.depth()),
                         LrSchedule.constant(HYPERP_LEARNING_RATE),
                         OptimizerOptions.defaults().withNonFinitePolicy(NonFinitePolicy.SKIP));
             } else {
@@ -180,7 +184,12 @@ public class TrainStepBenchmark {
     }
 
     private static TinyGptConfig demoModel(int width) {
-        return TinyGptConfig.defaults().withWidth(width).withDepth(2).withContext(64).withBatch(16).withHeadDim(32);
+        return TinyGptConfig.defaults()
+                .withWidth(width)
+                .withDepth(2)
+                .withContext(64)
+                .withBatch(16)
+                .withHeadDim(32);
     }
 
     /** Applies the thread setting and returns the number of models to train at once. */
@@ -254,9 +263,9 @@ public class TrainStepBenchmark {
             INDArray dy = Nd4j.rand(DataType.FLOAT, n, out0);
             INDArray dw = Nd4j.create(DataType.FLOAT, out0, in);
             INDArray dx = Nd4j.create(DataType.FLOAT, n, in);
-            out.add(new INDArray[] {x, weight, y, null, marker});   // y = x W^T
-            out.add(new INDArray[] {dy, x, dw, marker, null});      // dW = dy^T x
-            out.add(new INDArray[] {dy, weight, dx, null, null});   // dx = dy W
+            out.add(new INDArray[] {x, weight, y, null, marker}); // y = x W^T
+            out.add(new INDArray[] {dy, x, dw, marker, null}); // dW = dy^T x
+            out.add(new INDArray[] {dy, weight, dx, null, null}); // dx = dy W
         }
         return out;
     }

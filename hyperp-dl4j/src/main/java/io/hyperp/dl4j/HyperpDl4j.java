@@ -126,7 +126,8 @@ public final class HyperpDl4j {
         /** The optimizer options (Muon, Adam, clipping, non-finite policy); the reduction must be local. */
         public Builder options(OptimizerOptions v) {
             Objects.requireNonNull(v, "options");
-            checkArgument(v.reduction() == io.hyperp.core.sphere.NormReduction.local(),
+            checkArgument(
+                    v.reduction() == io.hyperp.core.sphere.NormReduction.local(),
                     "options.reduction (%s) must be NormReduction.local(): a DL4J network holds whole matrices",
                     v.reduction());
             this.options = v;
@@ -225,7 +226,8 @@ public final class HyperpDl4j {
         if (initSeed.isPresent()) {
             for (Planned p : plan.planned()) {
                 if (p.spec().rank() == 2) {
-                    INDArray init = Initializer.initialize(p.spec(), p.treatment().init(), dt, initSeed.getAsLong());
+                    INDArray init =
+                            Initializer.initialize(p.spec(), p.treatment().init(), dt, initSeed.getAsLong());
                     p.array().assign(init);
                 }
             }
@@ -242,15 +244,12 @@ public final class HyperpDl4j {
     }
 
     /** One parameter HyperP will train. */
-    private record Planned(String key, ParamSpec spec, ParamTreatment treatment, INDArray array) {
-    }
+    private record Planned(String key, ParamSpec spec, ParamTreatment treatment, INDArray array) {}
 
     /** One updater slot of a layer configuration and the updater it gets. */
-    private record Slot(BaseLayer conf, boolean bias, HyperpUpdater updater, String firstKey) {
-    }
+    private record Slot(BaseLayer conf, boolean bias, HyperpUpdater updater, String firstKey) {}
 
-    private record Plan(RoleTable table, List<Planned> planned, List<Slot> slots) {
-    }
+    private record Plan(RoleTable table, List<Planned> planned, List<Slot> slots) {}
 
     private Plan plan(NetworkAccess access) {
         access.checkUsable();
@@ -265,8 +264,11 @@ public final class HyperpDl4j {
             }
         }
         for (String key : overrides.keySet()) {
-            checkArgument(allKeys.contains(key), "role override '%s' names no parameter of this network (parameters: %s)",
-                    key, allKeys);
+            checkArgument(
+                    allKeys.contains(key),
+                    "role override '%s' names no parameter of this network (parameters: %s)",
+                    key,
+                    allKeys);
         }
         for (NetworkAccess.LayerInfo layer : access.layers()) {
             if (layer.params().isEmpty()) {
@@ -284,8 +286,12 @@ public final class HyperpDl4j {
                 List<Long> shape = Arrays.stream(arr.shape()).boxed().toList();
                 Inferred inf = inferred.get(name);
                 if (inf.role() == null) {
-                    checkArgument(!overrides.containsKey(key),
-                            "%s (layer '%s', %s) is kept by DL4J (%s) and cannot get a HyperP role", key, layerName, type,
+                    checkArgument(
+                            !overrides.containsKey(key),
+                            "%s (layer '%s', %s) is kept by DL4J (%s) and cannot get a HyperP role",
+                            key,
+                            layerName,
+                            type,
                             inf.reason());
                     rows.add(new RoleTable.Row(key, layerName, type, shape, null, null, inf.reason()));
                     continue;
@@ -298,16 +304,33 @@ public final class HyperpDl4j {
                     spec = NetworkBinding.specFor(key, arr.shape(), role);
                     treatment = rule.treatment(spec);
                 } catch (IllegalArgumentException ex) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT, "%s (layer '%s', %s, shape %s): %s",
-                            key, layerName, type, shape, ex.getMessage()), ex);
+                    throw new IllegalArgumentException(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s (layer '%s', %s, shape %s): %s",
+                                    key,
+                                    layerName,
+                                    type,
+                                    shape,
+                                    ex.getMessage()),
+                            ex);
                 }
                 List<Regularization> regs = conf.getRegularizationByParam(name);
-                checkArgument(regs == null || regs.isEmpty(),
+                checkArgument(
+                        regs == null || regs.isEmpty(),
                         "%s (layer '%s', %s) has DL4J regularization %s, which would act after HyperP's step; remove it "
-                                + "(weight decay comes from the parameterization rule)", key, layerName, type, regs);
-                checkArgument(conf.getConstraints() == null || conf.getConstraints().isEmpty(),
+                                + "(weight decay comes from the parameterization rule)",
+                        key,
+                        layerName,
+                        type,
+                        regs);
+                checkArgument(
+                        conf.getConstraints() == null || conf.getConstraints().isEmpty(),
                         "%s (layer '%s', %s) has DL4J constraints %s, which would move it after HyperP's step; remove them",
-                        key, layerName, type, conf.getConstraints());
+                        key,
+                        layerName,
+                        type,
+                        conf.getConstraints());
                 rows.add(new RoleTable.Row(key, layerName, type, shape, role, treatment, reason));
                 planned.add(new Planned(key, spec, treatment, arr));
                 trainable.add(key);
@@ -317,23 +340,32 @@ public final class HyperpDl4j {
                 if (prev == null) {
                     layerSlots.put(bias, new Slot((BaseLayer) conf, bias, u, key));
                 } else {
-                    checkArgument(prev.updater().equals(u),
+                    checkArgument(
+                            prev.updater().equals(u),
                             "%s and %s share one DL4J updater slot of layer '%s' (%s) and need the same role and treatment; found %s and %s",
-                            prev.firstKey(), key, layerName, type, prev.updater(), u);
+                            prev.firstKey(),
+                            key,
+                            layerName,
+                            type,
+                            prev.updater(),
+                            u);
                 }
             }
             slots.addAll(layerSlots.values());
         }
         checkArgument(!trainable.isEmpty(), "the network has no parameter HyperP can train");
-        String ruleName = String.format(Locale.ROOT, "%s (residual-branch multiplier %s and output-logit multiplier %s "
-                + "are the model's, not applied here)", rule.name(), rule.residualBranchMultiplier(),
+        String ruleName = String.format(
+                Locale.ROOT,
+                "%s (residual-branch multiplier %s and output-logit multiplier %s "
+                        + "are the model's, not applied here)",
+                rule.name(),
+                rule.residualBranchMultiplier(),
                 rule.outputLogitMultiplier());
         return new Plan(new RoleTable(ruleName, ImmutableList.copyOf(rows)), planned, slots);
     }
 
     /** The inferred role of one DL4J parameter; a null role means DL4J keeps it. */
-    private record Inferred(ParamRole role, String reason, boolean biasSlot) {
-    }
+    private record Inferred(ParamRole role, String reason, boolean biasSlot) {}
 
     private static Map<String, Inferred> infer(NetworkAccess.LayerInfo layer, String type) {
         org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf();
@@ -346,13 +378,16 @@ public final class HyperpDl4j {
                     case "gamma" -> out.put(name, new Inferred(ParamRole.GAIN, "batch-norm gain", false));
                     case "beta" -> out.put(name, new Inferred(ParamRole.GAIN, "batch-norm shift", false));
                     case "mean", "var", "log10stdev" ->
-                            out.put(name, new Inferred(null, "batch-norm running statistic", false));
+                        out.put(name, new Inferred(null, "batch-norm running statistic", false));
                     default -> refused.add(name);
                 }
                 continue;
             }
-            boolean known = c == DenseLayer.class || c == OutputLayer.class || c == RnnOutputLayer.class
-                    || c == EmbeddingLayer.class || c == EmbeddingSequenceLayer.class;
+            boolean known = c == DenseLayer.class
+                    || c == OutputLayer.class
+                    || c == RnnOutputLayer.class
+                    || c == EmbeddingLayer.class
+                    || c == EmbeddingSequenceLayer.class;
             if (!known) {
                 refused.add(name);
                 continue;
@@ -373,10 +408,13 @@ public final class HyperpDl4j {
             }
         }
         if (!refused.isEmpty()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "layer '%s' (%s): parameters %s cannot be trained by HyperP yet; supported: %s",
-                    conf.getLayerName() == null ? layer.prefix() : conf.getLayerName(), type,
-                    refused.stream().map(n -> layer.prefix() + "_" + n).toList(), SUPPORTED));
+                    conf.getLayerName() == null ? layer.prefix() : conf.getLayerName(),
+                    type,
+                    refused.stream().map(n -> layer.prefix() + "_" + n).toList(),
+                    SUPPORTED));
         }
         return out;
     }

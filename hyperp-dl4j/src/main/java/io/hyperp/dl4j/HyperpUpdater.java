@@ -78,8 +78,7 @@ public final class HyperpUpdater implements IUpdater {
     private transient LrSchedule scheduleCache;
 
     /** For JSON and Java deserialization only. */
-    private HyperpUpdater() {
-    }
+    private HyperpUpdater() {}
 
     private HyperpUpdater(ParamRole role, ParamTreatment treatment, LrSchedule schedule, OptimizerOptions options) {
         this.role = role.name();
@@ -111,13 +110,14 @@ public final class HyperpUpdater implements IUpdater {
      *                  holds whole matrices)
      * @throws IllegalArgumentException if the options carry a non-local norm reduction
      */
-    public static HyperpUpdater of(ParamRole role, ParamTreatment treatment, LrSchedule schedule,
-                                   OptimizerOptions options) {
+    public static HyperpUpdater of(
+            ParamRole role, ParamTreatment treatment, LrSchedule schedule, OptimizerOptions options) {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(treatment, "treatment");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(options, "options");
-        checkArgument(options.reduction() == io.hyperp.core.sphere.NormReduction.local(),
+        checkArgument(
+                options.reduction() == io.hyperp.core.sphere.NormReduction.local(),
                 "options.reduction (%s) must be NormReduction.local(): a DL4J network holds whole matrices",
                 options.reduction());
         return new HyperpUpdater(role, treatment, schedule, options);
@@ -130,8 +130,11 @@ public final class HyperpUpdater implements IUpdater {
 
     /** The parameter's treatment (family, learning-rate multiplier, weight decay, initialization). */
     public ParamTreatment treatment() {
-        return new ParamTreatment(new InitScheme(InitScheme.Kind.valueOf(initKind), initScale),
-                OptimizerFamily.valueOf(family), lrMultiplier, weightDecay);
+        return new ParamTreatment(
+                new InitScheme(InitScheme.Kind.valueOf(initKind), initScale),
+                OptimizerFamily.valueOf(family),
+                lrMultiplier,
+                weightDecay);
     }
 
     /** The learning-rate schedule. */
@@ -164,12 +167,13 @@ public final class HyperpUpdater implements IUpdater {
     @Override
     public long stateSize(long numParams) {
         checkArgument(numParams >= 0, "numParams (%s) must be >= 0", numParams);
-        return HEADER_LENGTH + switch (OptimizerFamily.valueOf(family)) {
-            case SPHERE_MUON -> numParams + 1;
-            case SPHERE_ADAM -> 2 * numParams + 1;
-            case MUON -> numParams;
-            case ADAMW -> 2 * numParams;
-        };
+        return HEADER_LENGTH
+                + switch (OptimizerFamily.valueOf(family)) {
+                    case SPHERE_MUON -> numParams + 1;
+                    case SPHERE_ADAM -> 2 * numParams + 1;
+                    case MUON -> numParams;
+                    case ADAMW -> 2 * numParams;
+                };
     }
 
     /**
@@ -219,28 +223,59 @@ public final class HyperpUpdater implements IUpdater {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HyperpUpdater u && role.equals(u.role) && family.equals(u.family)
-                && Double.compare(lrMultiplier, u.lrMultiplier) == 0 && Double.compare(weightDecay, u.weightDecay) == 0
-                && initKind.equals(u.initKind) && Double.compare(initScale, u.initScale) == 0
-                && scheduleKind.equals(u.scheduleKind) && Arrays.equals(scheduleArgs, u.scheduleArgs)
-                && Double.compare(muonMomentum, u.muonMomentum) == 0 && muonNesterov == u.muonNesterov
-                && muonSchedule.equals(u.muonSchedule) && Double.compare(adamBeta1, u.adamBeta1) == 0
-                && Double.compare(adamBeta2, u.adamBeta2) == 0 && Double.compare(adamEpsilon, u.adamEpsilon) == 0
-                && muonShapeFactor.equals(u.muonShapeFactor) && Objects.equals(clipNorm, u.clipNorm)
+        return o instanceof HyperpUpdater u
+                && role.equals(u.role)
+                && family.equals(u.family)
+                && Double.compare(lrMultiplier, u.lrMultiplier) == 0
+                && Double.compare(weightDecay, u.weightDecay) == 0
+                && initKind.equals(u.initKind)
+                && Double.compare(initScale, u.initScale) == 0
+                && scheduleKind.equals(u.scheduleKind)
+                && Arrays.equals(scheduleArgs, u.scheduleArgs)
+                && Double.compare(muonMomentum, u.muonMomentum) == 0
+                && muonNesterov == u.muonNesterov
+                && muonSchedule.equals(u.muonSchedule)
+                && Double.compare(adamBeta1, u.adamBeta1) == 0
+                && Double.compare(adamBeta2, u.adamBeta2) == 0
+                && Double.compare(adamEpsilon, u.adamEpsilon) == 0
+                && muonShapeFactor.equals(u.muonShapeFactor)
+                && Objects.equals(clipNorm, u.clipNorm)
                 && nonFinitePolicy.equals(u.nonFinitePolicy);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(role, family, lrMultiplier, weightDecay, initKind, initScale, scheduleKind,
-                Arrays.hashCode(scheduleArgs), muonMomentum, muonNesterov, muonSchedule, adamBeta1, adamBeta2,
-                adamEpsilon, muonShapeFactor, clipNorm, nonFinitePolicy);
+        return Objects.hash(
+                role,
+                family,
+                lrMultiplier,
+                weightDecay,
+                initKind,
+                initScale,
+                scheduleKind,
+                Arrays.hashCode(scheduleArgs),
+                muonMomentum,
+                muonNesterov,
+                muonSchedule,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                muonShapeFactor,
+                clipNorm,
+                nonFinitePolicy);
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "HyperpUpdater[%s %s lr x %s wd %s, %s%s]", role, family, lrMultiplier,
-                weightDecay, scheduleKind, Arrays.toString(scheduleArgs));
+        return String.format(
+                Locale.ROOT,
+                "HyperpUpdater[%s %s lr x %s wd %s, %s%s]",
+                role,
+                family,
+                lrMultiplier,
+                weightDecay,
+                scheduleKind,
+                Arrays.toString(scheduleArgs));
     }
 
     /** The record components of a schedule as doubles (longs below 2^53 are exact). */
@@ -266,7 +301,11 @@ public final class HyperpUpdater implements IUpdater {
                 continue;
             }
             RecordComponent[] comps = c.getRecordComponents();
-            checkArgument(comps.length == args.length, "schedule %s needs %s values, found %s", kind, comps.length,
+            checkArgument(
+                    comps.length == args.length,
+                    "schedule %s needs %s values, found %s",
+                    kind,
+                    comps.length,
                     args.length);
             Class<?>[] types = new Class<?>[comps.length];
             Object[] values = new Object[comps.length];
@@ -278,8 +317,14 @@ public final class HyperpUpdater implements IUpdater {
                 Constructor<?> ctor = c.getDeclaredConstructor(types);
                 return (LrSchedule) ctor.newInstance(values);
             } catch (java.lang.reflect.InvocationTargetException e) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "invalid %s schedule %s: %s", kind,
-                        Arrays.toString(args), e.getCause().getMessage()), e.getCause());
+                throw new IllegalArgumentException(
+                        String.format(
+                                Locale.ROOT,
+                                "invalid %s schedule %s: %s",
+                                kind,
+                                Arrays.toString(args),
+                                e.getCause().getMessage()),
+                        e.getCause());
             } catch (ReflectiveOperationException e) {
                 throw new IllegalArgumentException("cannot build schedule " + kind, e);
             }

@@ -31,8 +31,14 @@ public record RoleTable(String rule, ImmutableList<Row> rows) {
      * @param treatment the rule's treatment of the parameter, or {@code null} if HyperP does not train it
      * @param reason    why it got this role ("given" for an override)
      */
-    public record Row(String param, String layer, String layerType, List<Long> shape, ParamRole role,
-                      ParamTreatment treatment, String reason) {
+    public record Row(
+            String param,
+            String layer,
+            String layerType,
+            List<Long> shape,
+            ParamRole role,
+            ParamTreatment treatment,
+            String reason) {
         /** Copies the shape. */
         public Row {
             Objects.requireNonNull(param, "param");
@@ -69,7 +75,10 @@ public record RoleTable(String rule, ImmutableList<Row> rows) {
                 return r;
             }
         }
-        throw new IllegalArgumentException(String.format(Locale.ROOT, "no parameter '%s' (parameters: %s)", param,
+        throw new IllegalArgumentException(String.format(
+                Locale.ROOT,
+                "no parameter '%s' (parameters: %s)",
+                param,
                 rows.stream().map(Row::param).toList()));
     }
 
@@ -77,14 +86,20 @@ public record RoleTable(String rule, ImmutableList<Row> rows) {
     public String table() {
         String fmt = "%-16s %-22s %-12s %-12s %-12s %-8s %s%n";
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "rule %s%n", rule));
-        sb.append(String.format(Locale.ROOT, fmt, "param", "layer type", "shape", "role", "optimizer", "lr x",
-                "because"));
+        sb.append(String.format(
+                Locale.ROOT, fmt, "param", "layer type", "shape", "role", "optimizer", "lr x", "because"));
         for (Row r : rows) {
             String shape = r.shape().toString().replace(" ", "");
-            sb.append(String.format(Locale.ROOT, fmt, r.param(), r.layerType(), shape,
+            sb.append(String.format(
+                    Locale.ROOT,
+                    fmt,
+                    r.param(),
+                    r.layerType(),
+                    shape,
                     r.trained() ? r.role().name() : "-",
                     r.trained() ? r.treatment().family().name() : "DL4J",
-                    r.trained() ? String.valueOf(r.treatment().lrMultiplier()) : "-", r.reason()));
+                    r.trained() ? String.valueOf(r.treatment().lrMultiplier()) : "-",
+                    r.reason()));
         }
         return sb.toString();
     }

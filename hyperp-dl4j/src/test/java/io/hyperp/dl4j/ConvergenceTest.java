@@ -40,17 +40,29 @@ class ConvergenceTest {
             text = in.readAllBytes();
         }
         int split = (int) (text.length * 0.9);
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT).list()
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .dataType(DataType.FLOAT)
+                .list()
                 .layer(new EmbeddingLayer.Builder().nIn(VOCAB).nOut(32).build())
-                .layer(new DenseLayer.Builder().nIn(32).nOut(128).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(128).nOut(VOCAB)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(32)
+                        .nOut(128)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(128)
+                        .nOut(VOCAB)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         int steps = 200;
         HyperpDl4j.builder(Parameterizations.hyperP(1), LrSchedule.linearDecay(0.2, 0, steps, 0.1))
-                .initializeParameters(7).build().attach(net);
+                .initializeParameters(7)
+                .build()
+                .attach(net);
 
         DataSet validation = pairs(text, split, text.length - 1);
         double initial = net.score(validation);
@@ -61,9 +73,14 @@ class ConvergenceTest {
         double held = net.score(validation);
         double unigram = unigramCrossEntropy(text, split);
         double bigram = bigramCrossEntropy(text, split);
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "held-out loss: initial %.3f, after %d steps %.3f; unigram counts %.3f, bigram counts %.3f nats%n",
-                initial, steps, held, unigram, bigram);
+                initial,
+                steps,
+                held,
+                unigram,
+                bigram);
         // ln(256) = 5.55 at the start. Counting models of the training part score 3.41 (unigram) and
         // 2.83 (bigram, add-0.05) nats on the held-out part; the network sees one previous byte, so the
         // bigram counts are what it can reach with this little text (measured: 2.94 after 200 steps).

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hyperp.core.param.ParamRole;
 import io.hyperp.core.param.ParamSpec;
-import io.hyperp.core.rule.Parameterizations;
 import io.hyperp.core.rule.ParamTreatment;
+import io.hyperp.core.rule.Parameterizations;
 import io.hyperp.optim.NonFinitePolicy;
 import io.hyperp.optim.OptimizerOptions;
 import io.hyperp.optim.schedule.LrSchedule;
@@ -23,8 +23,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
 /** The updater configuration: JSON round trips, state sizes, refusals; and non-finite gradients. */
 class HyperpUpdaterTest {
 
-    private static final ParamTreatment HIDDEN = Parameterizations.hyperP(2)
-            .treatment(ParamSpec.matrixInOut("w", 4, 4, ParamRole.HIDDEN));
+    private static final ParamTreatment HIDDEN =
+            Parameterizations.hyperP(2).treatment(ParamSpec.matrixInOut("w", 4, 4, ParamRole.HIDDEN));
 
     private static HyperpUpdater updater(LrSchedule schedule) {
         return HyperpUpdater.of(ParamRole.HIDDEN, HIDDEN, schedule, OptimizerOptions.defaults());
@@ -32,8 +32,11 @@ class HyperpUpdaterTest {
 
     @Test
     void json_everyScheduleKind_roundTrips() throws Exception {
-        List<LrSchedule> schedules = List.of(LrSchedule.constant(0.01), LrSchedule.linearWarmup(0.02, 10),
-                LrSchedule.linearDecay(0.03, 5, 100, 0.1), LrSchedule.cosine(0.04, 0, 50, 0.0),
+        List<LrSchedule> schedules = List.of(
+                LrSchedule.constant(0.01),
+                LrSchedule.linearWarmup(0.02, 10),
+                LrSchedule.linearDecay(0.03, 5, 100, 0.1),
+                LrSchedule.cosine(0.04, 0, 50, 0.0),
                 LrSchedule.warmupStableDecay(0.05, 3, 20, 30, 0.1));
         for (LrSchedule s : schedules) {
             HyperpUpdater u = updater(s);
@@ -48,7 +51,10 @@ class HyperpUpdaterTest {
 
     @Test
     void json_noClipping_roundTrips() throws Exception {
-        HyperpUpdater u = HyperpUpdater.of(ParamRole.HIDDEN, HIDDEN, LrSchedule.constant(0.01),
+        HyperpUpdater u = HyperpUpdater.of(
+                ParamRole.HIDDEN,
+                HIDDEN,
+                LrSchedule.constant(0.01),
                 OptimizerOptions.defaults().withClipNorm(Double.POSITIVE_INFINITY));
         String json = NeuralNetConfiguration.mapper().writeValueAsString(u);
         HyperpUpdater back = (HyperpUpdater) NeuralNetConfiguration.mapper().readValue(json, IUpdater.class);
@@ -59,13 +65,22 @@ class HyperpUpdaterTest {
     void stateSize_perFamily() {
         int h = HyperpUpdater.HEADER_LENGTH;
         assertEquals(h + 17, updater(LrSchedule.constant(0.01)).stateSize(16), "sphere Muon: momentum and radius");
-        ParamTreatment head = Parameterizations.hyperP(2).treatment(ParamSpec.matrixInOut("h", 4, 4, ParamRole.OUTPUT_HEAD));
-        assertEquals(h + 33, HyperpUpdater.of(ParamRole.OUTPUT_HEAD, head, LrSchedule.constant(0.01),
-                OptimizerOptions.defaults()).stateSize(16), "sphere Adam: two moments and radius");
+        ParamTreatment head =
+                Parameterizations.hyperP(2).treatment(ParamSpec.matrixInOut("h", 4, 4, ParamRole.OUTPUT_HEAD));
+        assertEquals(
+                h + 33,
+                HyperpUpdater.of(ParamRole.OUTPUT_HEAD, head, LrSchedule.constant(0.01), OptimizerOptions.defaults())
+                        .stateSize(16),
+                "sphere Adam: two moments and radius");
         ParamTreatment gain = Parameterizations.hyperP(2).treatment(ParamSpec.vector("g", 16, ParamRole.GAIN));
-        assertEquals(h + 32, HyperpUpdater.of(ParamRole.GAIN, gain, LrSchedule.constant(0.01),
-                OptimizerOptions.defaults()).stateSize(16), "AdamW: two moments");
-        assertThrows(IllegalArgumentException.class, () -> updater(LrSchedule.constant(0.01)).stateSize(-1));
+        assertEquals(
+                h + 32,
+                HyperpUpdater.of(ParamRole.GAIN, gain, LrSchedule.constant(0.01), OptimizerOptions.defaults())
+                        .stateSize(16),
+                "AdamW: two moments");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> updater(LrSchedule.constant(0.01)).stateSize(-1));
     }
 
     @Test
@@ -79,17 +94,22 @@ class HyperpUpdaterTest {
 
     @Test
     void of_nonLocalReduction_throwsIae() {
-        OptimizerOptions sharded = OptimizerOptions.defaults().withReduction(x -> { });
-        assertThrows(IllegalArgumentException.class,
+        OptimizerOptions sharded = OptimizerOptions.defaults().withReduction(x -> {});
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> HyperpUpdater.of(ParamRole.HIDDEN, HIDDEN, LrSchedule.constant(0.01), sharded));
-        assertThrows(IllegalArgumentException.class, () -> HyperpDl4j.builder(Parameterizations.hyperP(2),
-                LrSchedule.constant(0.01)).options(sharded));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> HyperpDl4j.builder(Parameterizations.hyperP(2), LrSchedule.constant(0.01))
+                        .options(sharded));
     }
 
     @Test
     void fit_nanGradientUnderThrow_throwsIseAndLeavesParamsAndState() {
         MultiLayerNetwork net = Nets.mlp(31, DataType.FLOAT);
-        HyperpBinding b = HyperpDl4j.builder(Parameterizations.hyperP(2), LrSchedule.constant(0.02)).build().attach(net);
+        HyperpBinding b = HyperpDl4j.builder(Parameterizations.hyperP(2), LrSchedule.constant(0.02))
+                .build()
+                .attach(net);
         net.fit(Nets.batch(0, 8, DataType.FLOAT));
         INDArray params = net.params().dup();
         INDArray state = net.getUpdater().getStateViewArray().dup();
@@ -109,7 +129,9 @@ class HyperpUpdaterTest {
     void fit_nanGradientUnderSkip_countsTheSkippedStep() {
         MultiLayerNetwork net = Nets.mlp(32, DataType.FLOAT);
         HyperpBinding b = HyperpDl4j.builder(Parameterizations.hyperP(2), LrSchedule.constant(0.02))
-                .options(OptimizerOptions.defaults().withNonFinitePolicy(NonFinitePolicy.SKIP)).build().attach(net);
+                .options(OptimizerOptions.defaults().withNonFinitePolicy(NonFinitePolicy.SKIP))
+                .build()
+                .attach(net);
         INDArray w = net.getParam("0_W").dup();
         DataSet bad = Nets.batch(1, 8, DataType.FLOAT);
         bad.getFeatures().putScalar(0, 0, Float.NaN);

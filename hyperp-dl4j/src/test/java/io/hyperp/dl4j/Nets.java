@@ -29,8 +29,7 @@ final class Nets {
     static final int IN = 8;
     static final int CLASSES = 5;
 
-    private Nets() {
-    }
+    private Nets() {}
 
     /** Dense(8->16, tanh), BatchNorm(16), Dense(16->12, relu), Output(12->5, softmax). */
     static MultiLayerNetwork mlp(long seed, DataType dt) {
@@ -39,11 +38,22 @@ final class Nets {
                 .dataType(dt)
                 .weightInit(WeightInit.XAVIER)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(IN).nOut(16).activation(Activation.TANH).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(IN)
+                        .nOut(16)
+                        .activation(Activation.TANH)
+                        .build())
                 .layer(new BatchNormalization.Builder().nOut(16).build())
-                .layer(new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(16)
+                        .nOut(12)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(12)
+                        .nOut(CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -58,9 +68,16 @@ final class Nets {
                 .weightInit(WeightInit.XAVIER)
                 .list()
                 .layer(new EmbeddingLayer.Builder().nIn(20).nOut(8).build())
-                .layer(new DenseLayer.Builder().nIn(8).nOut(16).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(8)
+                        .nOut(16)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(16)
+                        .nOut(CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -76,11 +93,28 @@ final class Nets {
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.feedForward(IN))
-                .addLayer("h1", new DenseLayer.Builder().nOut(16).activation(Activation.TANH).build(), "in")
-                .addLayer("h2", new DenseLayer.Builder().nOut(16).activation(Activation.TANH).build(), "h1")
+                .addLayer(
+                        "h1",
+                        new DenseLayer.Builder()
+                                .nOut(16)
+                                .activation(Activation.TANH)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "h2",
+                        new DenseLayer.Builder()
+                                .nOut(16)
+                                .activation(Activation.TANH)
+                                .build(),
+                        "h1")
                 .addVertex("res", new ElementWiseVertex(ElementWiseVertex.Op.Add), "h1", "h2")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
-                        .activation(Activation.SOFTMAX).build(), "res")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nOut(CLASSES)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "res")
                 .setOutputs("out")
                 .build();
         ComputationGraph net = new ComputationGraph(conf);

@@ -36,7 +36,13 @@ class OracleTest {
         MultiLayerNetwork twin = net.clone();
         ParameterizationRule rule = Parameterizations.hyperP(2);
         HyperpBinding binding = HyperpDl4j.builder(rule, SCHEDULE).build().attach(net);
-        compare(net, twin, binding.specs(), rule, OptimizerOptions.defaults(), 3,
+        compare(
+                net,
+                twin,
+                binding.specs(),
+                rule,
+                OptimizerOptions.defaults(),
+                3,
                 // float32: the adapter and the reference differ only in the summation order of norms
                 // over DL4J's f-order parameter views vs c-order copies (~1e-7 relative per step).
                 2e-5);
@@ -59,7 +65,8 @@ class OracleTest {
         MultiLayerNetwork twin = net.clone();
         ParameterizationRule rule = Parameterizations.muonBaseline(2, 4, 0.1);
         OptimizerOptions options = OptimizerOptions.defaults().withClipNorm(Double.POSITIVE_INFINITY);
-        HyperpBinding binding = HyperpDl4j.builder(rule, SCHEDULE).options(options).build().attach(net);
+        HyperpBinding binding =
+                HyperpDl4j.builder(rule, SCHEDULE).options(options).build().attach(net);
         // Same float32 reasoning as above; no sphere here, so only the Muon and AdamW paths differ.
         compare(net, twin, binding.specs(), rule, options, 3, 2e-5);
     }
@@ -73,20 +80,28 @@ class OracleTest {
         compare(net, twin, binding.specs(), rule, OptimizerOptions.defaults(), 3, 2e-5);
     }
 
-    private static void compare(Model net, Model twin, List<ParamSpec> specs, ParameterizationRule rule,
-                                OptimizerOptions options, int steps, double relTol) {
+    private static void compare(
+            Model net,
+            Model twin,
+            List<ParamSpec> specs,
+            ParameterizationRule rule,
+            OptimizerOptions options,
+            int steps,
+            double relTol) {
         ParamSet ref = Nets.copyParams(net, specs);
         ParamSet initial = Nets.copyParams(net, specs);
         Optimizer opt = Optimizers.create(ref, rule, SCHEDULE, options);
         boolean tokens = specs.stream().anyMatch(s -> s.role() == io.hyperp.core.param.ParamRole.EMBEDDING);
         for (int step = 0; step < steps; step++) {
-            DataSet ds = tokens ? Nets.tokenBatch(100 + step, 16) : Nets.batch(100 + step, 16, ref.get(0).array().dataType());
+            DataSet ds = tokens
+                    ? Nets.tokenBatch(100 + step, 16)
+                    : Nets.batch(100 + step, 16, ref.get(0).array().dataType());
             ParamSet grads = gradients(twin, ref, ds);
             opt.step(grads, ref);
             fit(net, ds);
             for (ParamSpec s : specs) {
-                Tolerances.assertClose(ref.array(s.name()), Nets.param(net, s), relTol,
-                        "step " + step + " " + s.name());
+                Tolerances.assertClose(
+                        ref.array(s.name()), Nets.param(net, s), relTol, "step " + step + " " + s.name());
             }
         }
         double worst = 0;
@@ -94,11 +109,13 @@ class OracleTest {
             INDArray now = Nets.param(net, s);
             double moved = now.sub(initial.array(s.name())).amaxNumber().doubleValue();
             // Every parameter must have moved by far more than the tolerance, or the comparison says nothing.
-            assertTrue(moved > 1e3 * relTol * initial.array(s.name()).amaxNumber().doubleValue() || moved > 1e-3,
+            assertTrue(
+                    moved > 1e3 * relTol * initial.array(s.name()).amaxNumber().doubleValue() || moved > 1e-3,
                     s.name() + " did not move: " + moved);
             worst = Math.max(worst, now.sub(ref.array(s.name())).amaxNumber().doubleValue());
         }
-        System.out.printf(java.util.Locale.ROOT, "largest difference to hyperp-optim after %d steps: %.3g%n", steps, worst);
+        System.out.printf(
+                java.util.Locale.ROOT, "largest difference to hyperp-optim after %d steps: %.3g%n", steps, worst);
     }
 
     /** DL4J's gradients at the reference parameters, averaged over the batch as DL4J's updater does. */

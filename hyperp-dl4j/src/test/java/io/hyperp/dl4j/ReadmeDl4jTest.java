@@ -20,10 +20,11 @@ class ReadmeDl4jTest {
 
     @Test
     void dl4jSnippet_compilesRunsAndRestoresTheState() throws Exception {
-        String printed = ReadmeSnippets.compileAndRun(Path.of("..", "README.md"), "dl4j", "Dl4jQuickStart", dir,
-                ReadmeDl4jTest.class);
+        String printed = ReadmeSnippets.compileAndRun(
+                Path.of("..", "README.md"), "dl4j", "Dl4jQuickStart", dir, ReadmeDl4jTest.class);
         assertTrue(printed.contains("SPHERE_MUON") && printed.contains("SPHERE_ADAM"), printed);
-        Matcher line = Pattern.compile("step (\\d+), \\|\\|0_W\\|\\| ([0-9.]+) \\(radius ([0-9.]+)\\)").matcher(printed);
+        Matcher line = Pattern.compile("step (\\d+), \\|\\|0_W\\|\\| ([0-9.]+) \\(radius ([0-9.]+)\\)")
+                .matcher(printed);
         assertTrue(line.find(), "unexpected output: " + printed);
         assertEquals("10", line.group(1), "the step count survives save and load");
         // Norm and stored radius agree to the 4 printed decimals: 0_W stayed on its sphere.

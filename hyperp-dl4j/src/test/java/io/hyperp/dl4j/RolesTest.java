@@ -45,7 +45,8 @@ class RolesTest {
         assertEquals(ParamRole.OUTPUT_HEAD, t.row("3_W").role());
         assertEquals(OptimizerFamily.SPHERE_ADAM, t.row("3_W").treatment().family());
         String table = t.table();
-        assertTrue(table.contains("3_W") && table.contains("OUTPUT_HEAD") && table.contains("output-layer weights"),
+        assertTrue(
+                table.contains("3_W") && table.contains("OUTPUT_HEAD") && table.contains("output-layer weights"),
                 table);
     }
 
@@ -66,7 +67,8 @@ class RolesTest {
     @Test
     void attach_overrideOfUnknownParam_throwsIaeNamingIt() {
         MultiLayerNetwork net = Nets.mlp(4, DataType.FLOAT);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> builder().role("9_W", ParamRole.HIDDEN).build().attach(net));
         assertTrue(e.getMessage().contains("9_W"), e.getMessage());
     }
@@ -75,7 +77,8 @@ class RolesTest {
     void attach_biasAsHidden_throwsIaeNamingParamAndLeavesNetUntouched() {
         MultiLayerNetwork net = Nets.mlp(5, DataType.FLOAT);
         String json = net.getLayerWiseConfigurations().toJson();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> builder().role("0_b", ParamRole.HIDDEN).build().attach(net));
         assertTrue(e.getMessage().contains("0_b") && e.getMessage().contains("DenseLayer"), e.getMessage());
         assertEquals(json, net.getLayerWiseConfigurations().toJson());
@@ -84,40 +87,58 @@ class RolesTest {
     @Test
     void attach_batchNormStatistic_cannotBeOverridden() {
         MultiLayerNetwork net = Nets.mlp(6, DataType.FLOAT);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> builder().role("1_mean", ParamRole.GAIN).build().attach(net));
     }
 
     @Test
     void attach_lstm_throwsIaeNamingLayerAndParams() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .list()
                 .layer(new LSTM.Builder().name("encoder").nIn(4).nOut(6).build())
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(6).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(6)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder().build().attach(net));
-        assertTrue(e.getMessage().contains("'encoder'") && e.getMessage().contains("LSTM")
-                && e.getMessage().contains("0_RW"), e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> builder().build().attach(net));
+        assertTrue(
+                e.getMessage().contains("'encoder'")
+                        && e.getMessage().contains("LSTM")
+                        && e.getMessage().contains("0_RW"),
+                e.getMessage());
     }
 
     @Test
     void attach_l2Regularization_throwsIaeNamingParam() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).l2(1e-4).list()
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .l2(1e-4)
+                .list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(6).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(6).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(6)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder().build().attach(net));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> builder().build().attach(net));
         assertTrue(e.getMessage().contains("0_W") && e.getMessage().contains("regularization"), e.getMessage());
     }
 
     @Test
     void attach_uninitializedNetwork_throwsIse() {
-        MultiLayerNetwork net = new MultiLayerNetwork(Nets.mlp(7, DataType.FLOAT).getLayerWiseConfigurations());
+        MultiLayerNetwork net =
+                new MultiLayerNetwork(Nets.mlp(7, DataType.FLOAT).getLayerWiseConfigurations());
         assertThrows(IllegalStateException.class, () -> builder().build().attach(net));
     }
 
@@ -139,11 +160,16 @@ class RolesTest {
 
     @Test
     void bind_networkWithoutHyperp_throwsIse() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                .updater(new Adam(1e-3)).list()
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(6).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(6).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(6)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();

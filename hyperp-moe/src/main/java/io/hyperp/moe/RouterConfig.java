@@ -45,19 +45,25 @@ public record RouterConfig(int experts, int topK, boolean sharedExpert, boolean 
             throw new IllegalArgumentException(String.format(Locale.ROOT, "topK (%d) must be >= 1", topK));
         }
         if (sharedExpert && topK < 2) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "topK (%d) must be >= 2 with a shared expert: the shared expert takes one of the topK slots and"
-                            + " at least one routed expert must remain", topK));
+                            + " at least one routed expert must remain",
+                    topK));
         }
         int routed = sharedExpert ? topK - 1 : topK;
         if (routed > experts) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "topK (%d) routes %d experts per token but there are only %d routed experts%s", topK, routed,
-                    experts, sharedExpert ? " (one of the topK slots is the shared expert)" : ""));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "topK (%d) routes %d experts per token but there are only %d routed experts%s",
+                    topK,
+                    routed,
+                    experts,
+                    sharedExpert ? " (one of the topK slots is the shared expert)" : ""));
         }
         if (!(sharedWeight > 0 && sharedWeight < 1)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "sharedWeight (%s) must be in (0, 1)", sharedWeight));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "sharedWeight (%s) must be in (0, 1)", sharedWeight));
         }
     }
 

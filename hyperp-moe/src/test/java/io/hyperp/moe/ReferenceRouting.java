@@ -10,8 +10,7 @@ import java.util.stream.IntStream;
  */
 public final class ReferenceRouting {
 
-    private ReferenceRouting() {
-    }
+    private ReferenceRouting() {}
 
     /**
      * Each token's selected experts: the k' largest {@code logits[t][i] + bias[i]}, in descending
@@ -26,9 +25,12 @@ public final class ReferenceRouting {
             for (int j = 0; j < e; j++) {
                 s[j] = logits[i][j] + (bias == null ? 0 : bias[j]);
             }
-            out[i] = IntStream.range(0, e).boxed()
+            out[i] = IntStream.range(0, e)
+                    .boxed()
                     .sorted(Comparator.comparingDouble((Integer j) -> -s[j]).thenComparingInt(j -> j))
-                    .limit(k).mapToInt(Integer::intValue).toArray();
+                    .limit(k)
+                    .mapToInt(Integer::intValue)
+                    .toArray();
         }
         return out;
     }
@@ -59,7 +61,9 @@ public final class ReferenceRouting {
     public static double[][] weights(double[][] gates, boolean sqrtGate, double scale) {
         double[][] w = new double[gates.length][];
         for (int t = 0; t < gates.length; t++) {
-            w[t] = Arrays.stream(gates[t]).map(g -> sqrtGate ? scale * Math.sqrt(g) : g).toArray();
+            w[t] = Arrays.stream(gates[t])
+                    .map(g -> sqrtGate ? scale * Math.sqrt(g) : g)
+                    .toArray();
         }
         return w;
     }

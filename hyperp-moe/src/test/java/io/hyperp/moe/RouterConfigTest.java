@@ -55,32 +55,35 @@ class RouterConfigTest {
 
     @Test
     void topKBelowOne_throwsIae() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new RouterConfig(8, 0, false, true, 0.5));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new RouterConfig(8, 0, false, true, 0.5));
         assertTrue(e.getMessage().contains("topK (0)"), e.getMessage());
     }
 
     @Test
     void topKAboveExperts_throwsIae() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new RouterConfig(8, 9, false, true, 0.5));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new RouterConfig(8, 9, false, true, 0.5));
         assertTrue(e.getMessage().contains("topK (9)") && e.getMessage().contains("8 routed experts"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new RouterConfig(8, 10, true, true, 0.5));
     }
 
     @Test
     void sharedExpertWithTopKOne_throwsIae() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new RouterConfig(8, 1, true, true, 0.5));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new RouterConfig(8, 1, true, true, 0.5));
         assertTrue(e.getMessage().contains("shared expert"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> RouterConfig.defaults().withTopK(1).withSharedExpert(true));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RouterConfig.defaults().withTopK(1).withSharedExpert(true));
     }
 
     @Test
     void badExpertsOrSharedWeight_throwIae() {
         assertThrows(IllegalArgumentException.class, () -> new RouterConfig(0, 1, false, true, 0.5));
         for (double p : new double[] {0.0, 1.0, -0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> RouterConfig.defaults().withSharedWeight(p));
             assertTrue(e.getMessage().contains("sharedWeight"), e.getMessage());
         }

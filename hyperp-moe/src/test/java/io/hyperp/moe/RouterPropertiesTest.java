@@ -53,8 +53,12 @@ class RouterPropertiesTest {
 
     @Test
     void gatesAreADistribution_eachTokenHasKDistinctExperts_loadsSumToTk() {
-        qt().withFixedSeed(20261122L).withExamples(60)
-                .forAll(integers().between(1, 24), integers().between(1, 24), integers().between(1, 80),
+        qt().withFixedSeed(20261122L)
+                .withExamples(60)
+                .forAll(
+                        integers().between(1, 24),
+                        integers().between(1, 24),
+                        integers().between(1, 80),
                         longs().between(0, 3L << 40))
                 .assuming((e, k, t, seed) -> k <= e)
                 .checkAssert((e, k, t, seed) -> {
@@ -71,7 +75,8 @@ class RouterPropertiesTest {
                     long[][] ids = r.expertIds().toLongMatrix();
                     for (int i = 0; i < t; i++) {
                         // float32 softmax over <= 24 terms: the sum is 1 within a few ulps (1e-5 is ~80 ulps).
-                        assertEquals(1.0, sums.getDouble(i), dt == DataType.FLOAT ? 1e-5 : 1e-13, "gate sum of token " + i);
+                        assertEquals(
+                                1.0, sums.getDouble(i), dt == DataType.FLOAT ? 1e-5 : 1e-13, "gate sum of token " + i);
                         Set<Long> chosen = new HashSet<>();
                         for (int j = 0; j < k; j++) {
                             assertTrue(ids[j][i] >= 0 && ids[j][i] < e);
@@ -79,7 +84,8 @@ class RouterPropertiesTest {
                         }
                         assertEquals(k, chosen.size(), "token " + i + " must have " + k + " distinct experts");
                     }
-                    assertEquals((long) t * k, Arrays.stream(p.tokensPerExpert()).sum());
+                    assertEquals(
+                            (long) t * k, Arrays.stream(p.tokensPerExpert()).sum());
                 });
     }
 
@@ -99,8 +105,12 @@ class RouterPropertiesTest {
         int t = 512;
         int d = 128;
         double tol = 0.02;
-        qt().withFixedSeed(7L).withExamples(10)
-                .forAll(integers().between(0, 4), longs().between(0, 1L << 40), doubles().between(0.0, 4.0))
+        qt().withFixedSeed(7L)
+                .withExamples(10)
+                .forAll(
+                        integers().between(0, 4),
+                        longs().between(0, 1L << 40),
+                        doubles().between(0.0, 4.0))
                 .checkAssert((log2k, seed, scale) -> {
                     int k = 1 << log2k;
                     INDArray out = gaussian(seed, (long) k * t, d, DataType.FLOAT);
@@ -108,9 +118,10 @@ class RouterPropertiesTest {
                     double sqrtRms = combinedRms(new RouterConfig(e, k, false, true, 0.5), wide, out, t, d);
                     assertEquals(1.0, sqrtRms, tol, "SqrtGate RMS, k = " + k + ", logit scale " + scale);
                     INDArray narrow = logits(seed + 2, 2, t, e, DataType.FLOAT).muli(0.25);
-                    double plain = combinedRms(new RouterConfig(e, k, false, false, 0.5), narrow, out, t, d)
-                            * Math.sqrt(k);
-                    assertTrue(plain >= 1 - tol && plain <= Math.exp(0.25) + tol,
+                    double plain =
+                            combinedRms(new RouterConfig(e, k, false, false, 0.5), narrow, out, t, d) * Math.sqrt(k);
+                    assertTrue(
+                            plain >= 1 - tol && plain <= Math.exp(0.25) + tol,
                             "plain RMS * sqrt(k) = " + plain + " at k = " + k);
                 });
     }
@@ -133,26 +144,31 @@ class RouterPropertiesTest {
      */
     @Test
     void switchLoss_equalsItsWeightAtPerfectBalance() {
-        qt().withFixedSeed(11L).withExamples(40)
-                .forAll(integers().between(1, 12), integers().between(1, 12), integers().between(1, 5),
+        qt().withFixedSeed(11L)
+                .withExamples(40)
+                .forAll(
+                        integers().between(1, 12),
+                        integers().between(1, 12),
+                        integers().between(1, 5),
                         doubles().between(1e-3, 1.0))
                 .assuming((e, k, m, gamma) -> k <= e)
                 .checkAssert((e, k, m, gamma) -> {
                     int t = m * e;
-                    double[] h = new SplittableRandom(e * 131L + k).doubles(e, -3, 3).toArray();
+                    double[] h =
+                            new SplittableRandom(e * 131L + k).doubles(e, -3, 3).toArray();
                     INDArray l = Nd4j.create(DataType.DOUBLE, t, e);
                     for (int i = 0; i < t; i++) {
                         for (int j = 0; j < e; j++) {
                             l.putScalar(i, j, h[Math.floorMod(j - i, e)]);
                         }
                     }
-                    TopKRouter r = TopKRouter.create("moe", new RouterConfig(e, k, false, true, 0.5), t,
-                            DataType.DOUBLE);
+                    TopKRouter r =
+                            TopKRouter.create("moe", new RouterConfig(e, k, false, true, 0.5), t, DataType.DOUBLE);
                     r.route(l);
                     DispatchPlan p = DispatchPlan.create("moe", e, t, k, 1, DataType.DOUBLE);
                     p.build(r.expertIds());
-                    BalanceLosses b = BalanceLosses.create("moe", new BalanceConfig(gamma, 0, 1.0), e, t,
-                            DataType.DOUBLE, NormReduction.local());
+                    BalanceLosses b = BalanceLosses.create(
+                            "moe", new BalanceConfig(gamma, 0, 1.0), e, t, DataType.DOUBLE, NormReduction.local());
                     var v = b.compute(l, p.countsArray());
                     assertEquals(gamma, v.switchLoss(), 1e-12);
                     assertEquals(0.0, v.entropyLoss(), 1e-12);
@@ -172,14 +188,15 @@ class RouterPropertiesTest {
     void lossFreeBalancing_drivesMaxVioDownOnASkewedRouter() {
         int e = 8;
         int t = 1024;
-        qt().withFixedSeed(3L).withExamples(2)
+        qt().withFixedSeed(3L)
+                .withExamples(2)
                 .forAll(integers().between(1, 3), doubles().between(1.0, 3.0), longs().between(0, 1L << 40))
                 .checkAssert((k, skew, seed) -> {
-                    TopKRouter r = TopKRouter.create("moe", new RouterConfig(e, k, false, true, 0.5), t,
-                            DataType.FLOAT);
+                    TopKRouter r =
+                            TopKRouter.create("moe", new RouterConfig(e, k, false, true, 0.5), t, DataType.FLOAT);
                     DispatchPlan p = DispatchPlan.create("moe", e, t, k, 1, DataType.FLOAT);
-                    LossFreeBalancer balancer = LossFreeBalancer.create("moe", e, 0.05, DataType.FLOAT,
-                            NormReduction.local());
+                    LossFreeBalancer balancer =
+                            LossFreeBalancer.create("moe", e, 0.05, DataType.FLOAT, NormReduction.local());
                     r.setSelectionBias(balancer.bias());
                     INDArray offset = Nd4j.arange(0, e).castTo(DataType.FLOAT).muli(skew / (e - 1));
                     INDArray[] batches = new INDArray[8];
@@ -192,7 +209,9 @@ class RouterPropertiesTest {
                     for (int step = 0; step < steps; step++) {
                         r.route(batches[step % batches.length]);
                         p.build(r.expertIds());
-                        double vio = RoutingStats.maxVio(Arrays.stream(p.tokensPerExpert()).asDoubleStream().toArray());
+                        double vio = RoutingStats.maxVio(Arrays.stream(p.tokensPerExpert())
+                                .asDoubleStream()
+                                .toArray());
                         if (step == 0) {
                             first = vio;
                         }

@@ -18,12 +18,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -69,8 +67,7 @@ public final class Checkpoints {
     private static final int CHUNK = 1 << 16;
     private static final int MAX_RANK = 32;
 
-    private Checkpoints() {
-    }
+    private Checkpoints() {}
 
     static void save(Optimizer opt, Path file) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -81,14 +78,17 @@ public final class Checkpoints {
         for (Map.Entry<String, INDArray> e : buffers.entrySet()) {
             DataType dt = e.getValue().dataType();
             if (dt != DataType.FLOAT && dt != DataType.DOUBLE) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
-                        "state buffer '%s' has dtype %s; checkpoints hold FLOAT and DOUBLE buffers", e.getKey(), dt));
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT,
+                        "state buffer '%s' has dtype %s; checkpoints hold FLOAT and DOUBLE buffers",
+                        e.getKey(),
+                        dt));
             }
         }
         Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(ch), CHUNK);
                 CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
                 DataOutputStream out = new DataOutputStream(checked);
@@ -175,8 +175,9 @@ public final class Checkpoints {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
             byte[] magic = in.readNBytes(MAGIC_BYTES.length);
             if (!Arrays.equals(magic, MAGIC_BYTES)) {
-                throw bad("%s is not a HyperP optimizer checkpoint (magic %s)", where,
-                        new String(magic, StandardCharsets.ISO_8859_1));
+                throw bad(
+                        "%s is not a HyperP optimizer checkpoint (magic %s)",
+                        where, new String(magic, StandardCharsets.ISO_8859_1));
             }
             crc.update(magic);
             byte[] chunk = new byte[CHUNK];
@@ -211,13 +212,17 @@ public final class Checkpoints {
             }
             String fp = readString(in, lim, where);
             if (!fp.equals(opt.fingerprint())) {
-                throw bad("%s was written by a different optimizer or for different parameters:%n  file:     %s%n"
-                        + "  expected: %s", where, fp, opt.fingerprint());
+                throw bad(
+                        "%s was written by a different optimizer or for different parameters:%n  file:     %s%n"
+                                + "  expected: %s",
+                        where, fp, opt.fingerprint());
             }
             String schedule = readString(in, lim, where);
             if (!allowNewSchedule && !schedule.equals(opt.schedule().toString())) {
-                throw bad("%s was written with schedule %s, this optimizer has %s (use restoreWithNewSchedule to "
-                        + "continue under a new schedule)", where, schedule, opt.schedule());
+                throw bad(
+                        "%s was written with schedule %s, this optimizer has %s (use restoreWithNewSchedule to "
+                                + "continue under a new schedule)",
+                        where, schedule, opt.schedule());
             }
             skipped = readLong(in, lim);
             if (skipped < 0) {
@@ -275,8 +280,9 @@ public final class Checkpoints {
             shape[r] = readLong(in, lim);
         }
         if (!dtName.equals(target.dataType().name()) || !Arrays.equals(shape, target.shape())) {
-            throw bad("%s: buffer '%s' is %s %s, expected %s %s", where, name, dtName, Arrays.toString(shape),
-                    target.dataType(), Arrays.toString(target.shape()));
+            throw bad(
+                    "%s: buffer '%s' is %s %s, expected %s %s",
+                    where, name, dtName, Arrays.toString(shape), target.dataType(), Arrays.toString(target.shape()));
         }
         int len = Math.toIntExact(target.length());
         boolean dbl = target.dataType() == DataType.DOUBLE;

@@ -17,8 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class HostAdam {
 
-    private HostAdam() {
-    }
+    private HostAdam() {}
 
     /**
      * Runs the update if all three arrays are dense host memory of one dtype and ordering.
@@ -51,8 +50,8 @@ final class HostAdam {
         return false;
     }
 
-    private static void floats(FloatBuffer g, FloatBuffer m, FloatBuffer v, float b1, float c1, float b2, float c2,
-                               float a, float e) {
+    private static void floats(
+            FloatBuffer g, FloatBuffer m, FloatBuffer v, float b1, float c1, float b2, float c2, float a, float e) {
         int n = g.limit();
         for (int i = 0; i < n; i++) {
             float gi = g.get(i);
@@ -64,8 +63,16 @@ final class HostAdam {
         }
     }
 
-    private static void doubles(DoubleBuffer g, DoubleBuffer m, DoubleBuffer v, double b1, double c1, double b2,
-                                double c2, double a, double e) {
+    private static void doubles(
+            DoubleBuffer g,
+            DoubleBuffer m,
+            DoubleBuffer v,
+            double b1,
+            double c1,
+            double b2,
+            double c2,
+            double a,
+            double e) {
         int n = g.limit();
         for (int i = 0; i < n; i++) {
             double gi = g.get(i);

@@ -71,8 +71,8 @@ public final class Optimizer {
      * @param nonFinitePolicy what to do with non-finite gradients
      * @throws IllegalArgumentException if the transform refuses a parameter (the message names it)
      */
-    public static Optimizer create(Transform transform, LrSchedule schedule, ParamSet params,
-                                   NonFinitePolicy nonFinitePolicy) {
+    public static Optimizer create(
+            Transform transform, LrSchedule schedule, ParamSet params, NonFinitePolicy nonFinitePolicy) {
         Objects.requireNonNull(transform, "transform");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(params, "params");
@@ -99,8 +99,8 @@ public final class Optimizer {
         long step = state.count();
         double lr = schedule.lr(step);
         if (!(lr >= 0 && Double.isFinite(lr))) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "learning rate (%s) of step %d from %s must be finite and >= 0", lr, step, schedule));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT, "learning rate (%s) of step %d from %s must be finite and >= 0", lr, step, schedule));
         }
         double total = 0;
         for (int i = 0; i < grads.size(); i++) {
@@ -112,9 +112,11 @@ public final class Optimizer {
                     skippedSteps++;
                     return false;
                 }
-                throw new IllegalStateException(String.format(Locale.ROOT,
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT,
                         "grads[%s] holds NaN or infinite values at step %d; parameters and optimizer state are unchanged",
-                        grads.get(i).name(), step));
+                        grads.get(i).name(),
+                        step));
             }
         }
         transform.checkUpdate(updates, state, params, lr);

@@ -18,8 +18,13 @@ import java.util.Objects;
  * @param nonFinitePolicy  what to do with NaN or infinite gradients
  * @param reduction        how per-matrix norms are completed across shards
  */
-public record OptimizerOptions(MuonConfig muon, AdamConfig adam, ShapeFactor muonShapeFactor, double clipNorm,
-                               NonFinitePolicy nonFinitePolicy, NormReduction reduction) {
+public record OptimizerOptions(
+        MuonConfig muon,
+        AdamConfig adam,
+        ShapeFactor muonShapeFactor,
+        double clipNorm,
+        NonFinitePolicy nonFinitePolicy,
+        NormReduction reduction) {
 
     /** Validates the fields. */
     public OptimizerOptions {
@@ -33,8 +38,13 @@ public record OptimizerOptions(MuonConfig muon, AdamConfig adam, ShapeFactor muo
 
     /** HyperP's defaults: Muon 0.95 Nesterov HYPERP_5, Adam (0.9, 0.95, 1e-8), reference shape factor, clip 1.0, throw. */
     public static OptimizerOptions defaults() {
-        return new OptimizerOptions(MuonConfig.defaults(), AdamConfig.defaults(), ShapeFactor.REFERENCE, 1.0,
-                NonFinitePolicy.THROW, NormReduction.local());
+        return new OptimizerOptions(
+                MuonConfig.defaults(),
+                AdamConfig.defaults(),
+                ShapeFactor.REFERENCE,
+                1.0,
+                NonFinitePolicy.THROW,
+                NormReduction.local());
     }
 
     /** A copy with another Muon config. */

@@ -31,8 +31,7 @@ import java.util.TreeMap;
  */
 public final class Optimizers {
 
-    private Optimizers() {
-    }
+    private Optimizers() {}
 
     /**
      * The transform for these parameter specs under {@code rule}: a partition by the rule's treatment
@@ -75,8 +74,8 @@ public final class Optimizers {
      * @return the optimizer
      * @throws IllegalArgumentException if the rule or a transform refuses a parameter (naming it)
      */
-    public static Optimizer create(ParamSet params, ParameterizationRule rule, LrSchedule schedule,
-                                   OptimizerOptions options) {
+    public static Optimizer create(
+            ParamSet params, ParameterizationRule rule, LrSchedule schedule, OptimizerOptions options) {
         Objects.requireNonNull(params, "params");
         Transform t = transform(params.specs(), rule, options);
         return Optimizer.create(t, schedule, params, options.nonFinitePolicy());
@@ -101,14 +100,22 @@ public final class Optimizers {
 
     private static Transform stage(ParamTreatment t, OptimizerOptions o) {
         return switch (t.family()) {
-            case SPHERE_MUON -> Transforms.chain(Transforms.muon(o.muon()),
-                    Transforms.sphereStep(t.lrMultiplier(), t.weightDecay(), o.reduction()));
-            case SPHERE_ADAM -> Transforms.chain(Transforms.adam(o.adam()),
-                    Transforms.sphereStep(t.lrMultiplier(), t.weightDecay(), o.reduction()));
-            case MUON -> Transforms.chain(Transforms.muon(o.muon()), Transforms.scaleByShapeFactor(o.muonShapeFactor()),
-                    Transforms.applyDecoupled(t.lrMultiplier(), t.weightDecay()));
-            case ADAMW -> Transforms.chain(Transforms.adam(o.adam()),
-                    Transforms.applyDecoupled(t.lrMultiplier(), t.weightDecay()));
+            case SPHERE_MUON ->
+                Transforms.chain(
+                        Transforms.muon(o.muon()),
+                        Transforms.sphereStep(t.lrMultiplier(), t.weightDecay(), o.reduction()));
+            case SPHERE_ADAM ->
+                Transforms.chain(
+                        Transforms.adam(o.adam()),
+                        Transforms.sphereStep(t.lrMultiplier(), t.weightDecay(), o.reduction()));
+            case MUON ->
+                Transforms.chain(
+                        Transforms.muon(o.muon()),
+                        Transforms.scaleByShapeFactor(o.muonShapeFactor()),
+                        Transforms.applyDecoupled(t.lrMultiplier(), t.weightDecay()));
+            case ADAMW ->
+                Transforms.chain(
+                        Transforms.adam(o.adam()), Transforms.applyDecoupled(t.lrMultiplier(), t.weightDecay()));
         };
     }
 }

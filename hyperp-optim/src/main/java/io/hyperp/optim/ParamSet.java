@@ -51,7 +51,10 @@ public final class ParamSet {
         this.index = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             Integer prev = index.put(entries.get(i).name(), i);
-            checkArgument(prev == null, "duplicate parameter name '%s'", entries.get(i).name());
+            checkArgument(
+                    prev == null,
+                    "duplicate parameter name '%s'",
+                    entries.get(i).name());
         }
     }
 
@@ -87,8 +90,7 @@ public final class ParamSet {
     public static final class Builder {
         private final List<Entry> list = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds one tensor; its shape must match the spec. */
         public Builder add(ParamSpec spec, INDArray array) {
@@ -159,24 +161,39 @@ public final class ParamSet {
             missing.removeAll(theirs);
             Set<String> extra = new HashSet<>(theirs);
             extra.removeAll(mine);
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: expected %d tensors, found %d (missing %s, unexpected %s)", what, size(), other.size(),
-                    missing, extra));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: expected %d tensors, found %d (missing %s, unexpected %s)",
+                    what,
+                    size(),
+                    other.size(),
+                    missing,
+                    extra));
         }
         for (int i = 0; i < entries.size(); i++) {
             Entry a = entries.get(i);
             Entry b = other.entries.get(i);
             if (!a.name().equals(b.name())) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "%s: tensor %d is '%s', expected '%s'", what, i, b.name(), a.name()));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT, "%s: tensor %d is '%s', expected '%s'", what, i, b.name(), a.name()));
             }
             if (!Arrays.equals(a.array().shape(), b.array().shape())) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s[%s]: expected shape %s, found %s",
-                        what, a.name(), Arrays.toString(a.array().shape()), Arrays.toString(b.array().shape())));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
+                        "%s[%s]: expected shape %s, found %s",
+                        what,
+                        a.name(),
+                        Arrays.toString(a.array().shape()),
+                        Arrays.toString(b.array().shape())));
             }
             if (a.array().dataType() != b.array().dataType()) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s[%s]: expected dtype %s, found %s",
-                        what, a.name(), a.array().dataType(), b.array().dataType()));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
+                        "%s[%s]: expected dtype %s, found %s",
+                        what,
+                        a.name(),
+                        a.array().dataType(),
+                        b.array().dataType()));
             }
         }
     }

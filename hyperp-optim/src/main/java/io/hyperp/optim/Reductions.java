@@ -8,8 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Helpers for allocating state outside workspaces and for the rare non-finite path. */
 final class Reductions {
 
-    private Reductions() {
-    }
+    private Reductions() {}
 
     /**
      * Runs {@code allocation} with every ND4J workspace switched off, so that the arrays it creates

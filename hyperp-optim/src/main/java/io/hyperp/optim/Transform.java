@@ -63,8 +63,8 @@ public interface Transform {
         java.util.Objects.requireNonNull(state, "state");
         state.checkFor(this, updates, params);
         if (!(learningRate >= 0 && Double.isFinite(learningRate))) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "learningRate (%s) must be finite and >= 0", learningRate));
+            throw new IllegalArgumentException(
+                    String.format(java.util.Locale.ROOT, "learningRate (%s) must be finite and >= 0", learningRate));
         }
     }
 

@@ -38,13 +38,17 @@ public final class TransformState {
     private final Object scratch;
     private long count;
 
-    private TransformState(Transform builtBy, ParamSet params, Map<String, INDArray> buffers,
-                           List<TransformState> children, Object scratch) {
+    private TransformState(
+            Transform builtBy,
+            ParamSet params,
+            Map<String, INDArray> buffers,
+            List<TransformState> children,
+            Object scratch) {
         this.builtBy = builtBy;
         this.fingerprint = builtBy.fingerprint();
         this.specs = ImmutableList.copyOf(params.specs());
-        this.dataTypes = params.entries().stream().map(e -> e.array().dataType())
-                .collect(ImmutableList.toImmutableList());
+        this.dataTypes =
+                params.entries().stream().map(e -> e.array().dataType()).collect(ImmutableList.toImmutableList());
         this.buffers = ImmutableMap.copyOf(buffers);
         this.children = ImmutableList.copyOf(children);
         this.scratch = scratch;
@@ -61,8 +65,12 @@ public final class TransformState {
      * @param children the states of child transforms, in order
      * @param scratch  transform-private working memory that need not survive a checkpoint, or null
      */
-    public static TransformState of(Transform builtBy, ParamSet params, Map<String, INDArray> buffers,
-                                    List<TransformState> children, Object scratch) {
+    public static TransformState of(
+            Transform builtBy,
+            ParamSet params,
+            Map<String, INDArray> buffers,
+            List<TransformState> children,
+            Object scratch) {
         Objects.requireNonNull(builtBy, "builtBy");
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(buffers, "buffers");
@@ -112,8 +120,8 @@ public final class TransformState {
      */
     public <T> T scratch(Class<T> type) {
         if (!type.isInstance(scratch)) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "state of %s holds no %s scratch", fingerprint,
-                    type.getSimpleName()));
+            throw new IllegalStateException(
+                    String.format(Locale.ROOT, "state of %s holds no %s scratch", fingerprint, type.getSimpleName()));
         }
         return type.cast(scratch);
     }
@@ -128,8 +136,10 @@ public final class TransformState {
     public void checkFor(Transform transform, ParamSet updates, ParamSet params) {
         Objects.requireNonNull(transform, "transform");
         if (transform != builtBy && !transform.fingerprint().equals(fingerprint)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "state was built by a different transform: expected %s, found %s", transform.fingerprint(),
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "state was built by a different transform: expected %s, found %s",
+                    transform.fingerprint(),
                     fingerprint));
         }
         checkSet("updates", updates);
@@ -139,20 +149,35 @@ public final class TransformState {
     private void checkSet(String what, ParamSet set) {
         Objects.requireNonNull(set, what);
         if (set.size() != specs.size()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: the state of %s was built for %d tensors %s, found %d %s", what, fingerprint, specs.size(),
-                    names(specs), set.size(), names(set.specs())));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: the state of %s was built for %d tensors %s, found %d %s",
+                    what,
+                    fingerprint,
+                    specs.size(),
+                    names(specs),
+                    set.size(),
+                    names(set.specs())));
         }
         for (int i = 0; i < specs.size(); i++) {
             ParamSet.Entry e = set.get(i);
             ParamSpec expected = specs.get(i);
             if (e.spec() != expected && !e.spec().equals(expected)) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "%s[%s]: the state was built for %s, found %s", what, e.name(), expected, e.spec()));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
+                        "%s[%s]: the state was built for %s, found %s",
+                        what,
+                        e.name(),
+                        expected,
+                        e.spec()));
             }
             if (e.array().dataType() != dataTypes.get(i)) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "%s[%s]: the state was built for dtype %s, found %s", what, e.name(), dataTypes.get(i),
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
+                        "%s[%s]: the state was built for dtype %s, found %s",
+                        what,
+                        e.name(),
+                        dataTypes.get(i),
                         e.array().dataType()));
             }
         }
@@ -188,7 +213,12 @@ public final class TransformState {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "TransformState[%s, count %d, %d buffers, %d children]", fingerprint, count,
-                buffers.size(), children.size());
+        return String.format(
+                Locale.ROOT,
+                "TransformState[%s, count %d, %d buffers, %d children]",
+                fingerprint,
+                count,
+                buffers.size(),
+                children.size());
     }
 }

@@ -5,8 +5,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSortedMap;
-import io.hyperp.core.orthogonal.NewtonSchulz;
 import io.hyperp.core.linalg.DenseOps;
+import io.hyperp.core.orthogonal.NewtonSchulz;
 import io.hyperp.core.param.ParamSpec;
 import io.hyperp.core.sphere.NormReduction;
 import io.hyperp.core.sphere.Sphere;
@@ -50,8 +50,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Transforms {
 
-    private Transforms() {
-    }
+    private Transforms() {}
 
     /** The stage that leaves everything as it is (its state only counts updates). */
     public static Transform identity() {
@@ -80,8 +79,13 @@ public final class Transforms {
      * global-norm clip at the head of the transform (alone or first in a chain) uses that sum
      * instead of summing the updates again. Any other transform runs as {@code update}.
      */
-    static void updateWithKnownSumOfSquares(Transform transform, ParamSet updates, TransformState state,
-                                            ParamSet params, double learningRate, double sumOfSquares) {
+    static void updateWithKnownSumOfSquares(
+            Transform transform,
+            ParamSet updates,
+            TransformState state,
+            ParamSet params,
+            double learningRate,
+            double sumOfSquares) {
         if (transform instanceof Clip clip) {
             clip.update(updates, state, params, learningRate, sumOfSquares);
         } else if (transform instanceof Chain chain && chain.stages.get(0) instanceof Clip) {
@@ -202,8 +206,8 @@ public final class Transforms {
 
     private static void checkDecayProduct(String stage, double eta, double weightDecay) {
         if (!(eta * weightDecay < 1)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: learning rate x weight decay (%s x %s) must be < 1", stage, eta, weightDecay));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT, "%s: learning rate x weight decay (%s x %s) must be < 1", stage, eta, weightDecay));
         }
     }
 
@@ -273,8 +277,7 @@ public final class Transforms {
         }
 
         /** As {@link #update}, the first stage being a clip given the updates' sum of squares. */
-        void update(ParamSet updates, TransformState state, ParamSet params, double learningRate,
-                    double sumOfSquares) {
+        void update(ParamSet updates, TransformState state, ParamSet params, double learningRate, double sumOfSquares) {
             checkUpdate(updates, state, params, learningRate);
             ((Clip) stages.get(0)).update(updates, state.children().get(0), params, learningRate, sumOfSquares);
             for (int i = 1; i < stages.size(); i++) {
@@ -320,7 +323,7 @@ public final class Transforms {
     private static final class Partition implements Transform {
         private final Function<ParamSpec, String> labeler;
         private final ImmutableSortedMap<String, Transform> stages;
-        private final String[] labels;      // the stages' labels and transforms in order, iterated per step
+        private final String[] labels; // the stages' labels and transforms in order, iterated per step
         private final Transform[] children; // without an iterator
         private final String fingerprint;
 
@@ -332,7 +335,10 @@ public final class Transforms {
             StringBuilder sb = new StringBuilder("partition{");
             boolean first = true;
             for (Map.Entry<String, Transform> s : stages.entrySet()) {
-                sb.append(first ? "" : ", ").append(s.getKey()).append(": ").append(s.getValue().fingerprint());
+                sb.append(first ? "" : ", ")
+                        .append(s.getKey())
+                        .append(": ")
+                        .append(s.getValue().fingerprint());
                 first = false;
             }
             this.fingerprint = sb.append('}').toString();
@@ -346,8 +352,12 @@ public final class Transforms {
             }
             for (ParamSet.Entry e : params.entries()) {
                 String label = labeler.apply(e.spec());
-                checkArgument(label != null && stages.containsKey(label),
-                        "%s: label '%s' has no stage in the partition (labels: %s)", e.name(), label, stages.keySet());
+                checkArgument(
+                        label != null && stages.containsKey(label),
+                        "%s: label '%s' has no stage in the partition (labels: %s)",
+                        e.name(),
+                        label,
+                        stages.keySet());
                 names.get(label).add(e.name());
             }
             List<TransformState> children = new ArrayList<>();
@@ -363,8 +373,11 @@ public final class Transforms {
             PartitionScratch ps = state.scratch(PartitionScratch.class);
             ps.split(updates, params);
             for (int i = 0; i < labels.length; i++) {
-                children[i].checkUpdate(ps.updateSubsets.get(labels[i]), state.children().get(i),
-                        ps.paramSubsets.get(labels[i]), learningRate);
+                children[i].checkUpdate(
+                        ps.updateSubsets.get(labels[i]),
+                        state.children().get(i),
+                        ps.paramSubsets.get(labels[i]),
+                        learningRate);
             }
         }
 
@@ -373,8 +386,11 @@ public final class Transforms {
             checkUpdate(updates, state, params, learningRate);
             PartitionScratch ps = state.scratch(PartitionScratch.class);
             for (int i = 0; i < labels.length; i++) {
-                children[i].update(ps.updateSubsets.get(labels[i]), state.children().get(i),
-                        ps.paramSubsets.get(labels[i]), learningRate);
+                children[i].update(
+                        ps.updateSubsets.get(labels[i]),
+                        state.children().get(i),
+                        ps.paramSubsets.get(labels[i]),
+                        learningRate);
             }
             state.recordUpdate();
         }
@@ -386,8 +402,7 @@ public final class Transforms {
     }
 
     /** Clip scratch: the level-1 operations and one preallocated scalar per tensor for its largest magnitude. */
-    private record ClipScratch(DenseOps ops, INDArray[] maxima) {
-    }
+    private record ClipScratch(DenseOps ops, INDArray[] maxima) {}
 
     private static final class Clip implements Transform {
         private final double maxNorm;
@@ -404,7 +419,11 @@ public final class Transforms {
         }
 
         private TransformState initDetached(ParamSet params) {
-            return TransformState.of(this, params, Map.of(), List.of(),
+            return TransformState.of(
+                    this,
+                    params,
+                    Map.of(),
+                    List.of(),
                     new ClipScratch(DenseOps.create(2 * params.size() + 2), Reductions.scalars(params)));
         }
 
@@ -421,8 +440,7 @@ public final class Transforms {
         }
 
         /** As {@link #update}, given the updates' total sum of squares. */
-        void update(ParamSet updates, TransformState state, ParamSet params, double learningRate,
-                    double sumOfSquares) {
+        void update(ParamSet updates, TransformState state, ParamSet params, double learningRate, double sumOfSquares) {
             checkUpdate(updates, state, params, learningRate);
             clip(updates, state.scratch(ClipScratch.class), sumOfSquares);
             state.recordUpdate();
@@ -470,8 +488,7 @@ public final class Transforms {
     }
 
     /** Muon scratch: per parameter the momentum and the Newton-Schulz workspace; the level-1 operations. */
-    private record MuonScratch(INDArray[] momentum, NewtonSchulz[] ns, DenseOps ops) {
-    }
+    private record MuonScratch(INDArray[] momentum, NewtonSchulz[] ns, DenseOps ops) {}
 
     private static final class Muon implements Transform {
         private final MuonConfig config;
@@ -479,8 +496,8 @@ public final class Transforms {
 
         Muon(MuonConfig config) {
             this.config = config;
-            this.fingerprint = fmt("muon(momentum %s, nesterov %s, %s)", config.momentum(), config.nesterov(),
-                    config.schedule());
+            this.fingerprint =
+                    fmt("muon(momentum %s, nesterov %s, %s)", config.momentum(), config.nesterov(), config.schedule());
         }
 
         @Override
@@ -494,16 +511,18 @@ public final class Transforms {
             NewtonSchulz[] ns = new NewtonSchulz[params.size()];
             for (int i = 0; i < params.size(); i++) {
                 ParamSet.Entry e = params.get(i);
-                checkArgument(e.spec().rank() >= 2,
-                        "%s: the Muon direction needs a matrix or a stack of matrices, found rank %s", e.name(),
+                checkArgument(
+                        e.spec().rank() >= 2,
+                        "%s: the Muon direction needs a matrix or a stack of matrices, found rank %s",
+                        e.name(),
                         e.spec().rank());
                 INDArray a = e.array();
                 mom[i] = Nd4j.zeros(a.dataType(), a.shape());
                 buffers.put(e.name() + "/momentum", mom[i]);
                 ns[i] = NewtonSchulz.create(e.spec(), a.dataType(), config.schedule());
             }
-            return TransformState.of(this, params, buffers, List.of(),
-                    new MuonScratch(mom, ns, DenseOps.create(2 * params.size() + 2)));
+            return TransformState.of(
+                    this, params, buffers, List.of(), new MuonScratch(mom, ns, DenseOps.create(2 * params.size() + 2)));
         }
 
         @Override
@@ -537,8 +556,7 @@ public final class Transforms {
      * Adam scratch: per parameter the moments and a parameter-sized temporary, made on first use by the
      * portable path only (the host loop needs none); the level-1 operations.
      */
-    private record AdamScratch(INDArray[] m, INDArray[] v, INDArray[] tmp, DenseOps ops) {
-    }
+    private record AdamScratch(INDArray[] m, INDArray[] v, INDArray[] tmp, DenseOps ops) {}
 
     private static final class Adam implements Transform {
         private final AdamConfig config;
@@ -546,8 +564,8 @@ public final class Transforms {
 
         Adam(AdamConfig config) {
             this.config = config;
-            this.fingerprint = fmt("adam(beta1 %s, beta2 %s, eps %s)", config.beta1(), config.beta2(),
-                    config.epsilon());
+            this.fingerprint =
+                    fmt("adam(beta1 %s, beta2 %s, eps %s)", config.beta1(), config.beta2(), config.epsilon());
         }
 
         @Override
@@ -568,7 +586,11 @@ public final class Transforms {
                 buffers.put(e.name() + "/m", m[i]);
                 buffers.put(e.name() + "/v", v[i]);
             }
-            return TransformState.of(this, params, buffers, List.of(),
+            return TransformState.of(
+                    this,
+                    params,
+                    buffers,
+                    List.of(),
                     new AdamScratch(m, v, tmp, DenseOps.create(3 * params.size() + 2)));
         }
 
@@ -614,8 +636,7 @@ public final class Transforms {
     }
 
     /** Shape-factor scratch: the factor per parameter and the level-1 operations. */
-    private record ShapeScratch(double[] factors, DenseOps ops) {
-    }
+    private record ShapeScratch(double[] factors, DenseOps ops) {}
 
     private static final class ShapeScale implements Transform {
         private final ShapeFactor factor;
@@ -631,12 +652,15 @@ public final class Transforms {
             double[] f = new double[params.size()];
             for (int i = 0; i < params.size(); i++) {
                 ParamSet.Entry e = params.get(i);
-                checkArgument(e.spec().rank() >= 2, "%s: a shape factor needs a matrix, found rank %s", e.name(),
+                checkArgument(
+                        e.spec().rank() >= 2,
+                        "%s: a shape factor needs a matrix, found rank %s",
+                        e.name(),
                         e.spec().rank());
                 f[i] = factor.factor(e.spec());
             }
-            return TransformState.of(this, params, Map.of(), List.of(),
-                    new ShapeScratch(f, DenseOps.create(params.size() + 2)));
+            return TransformState.of(
+                    this, params, Map.of(), List.of(), new ShapeScratch(f, DenseOps.create(params.size() + 2)));
         }
 
         @Override
@@ -656,8 +680,7 @@ public final class Transforms {
     }
 
     /** Sphere-step scratch: the geometry per parameter and the stored radii. */
-    private record SphereScratch(Sphere[] spheres, INDArray[] radii) {
-    }
+    private record SphereScratch(Sphere[] spheres, INDArray[] radii) {}
 
     private static final class SphereStep implements Transform {
         private final double lrMultiplier;
@@ -702,8 +725,8 @@ public final class Transforms {
             SphereScratch s = state.scratch(SphereScratch.class);
             double eta = learningRate * lrMultiplier;
             for (int i = 0; i < updates.size(); i++) {
-                s.spheres()[i].stepInPlace(params.get(i).array(), updates.get(i).array(), eta, weightDecay,
-                        s.radii()[i]);
+                s.spheres()[i].stepInPlace(
+                        params.get(i).array(), updates.get(i).array(), eta, weightDecay, s.radii()[i]);
             }
             state.recordUpdate();
         }

@@ -13,11 +13,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -45,9 +45,12 @@ class AllocationTest {
         Optimizer opt = Optimizers.create(p, HYPERP, LrSchedule.linearDecay(0.01, 100));
         ParamSet g = TestParams.grads(p, 3);
         opt.step(g, p);
-        WorkspaceConfiguration conf = WorkspaceConfiguration.builder().initialSize(64L << 20)
-                .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE)
-                .policySpill(SpillPolicy.FAIL).build();
+        WorkspaceConfiguration conf = WorkspaceConfiguration.builder()
+                .initialSize(64L << 20)
+                .policyAllocation(AllocationPolicy.STRICT)
+                .policyLearning(LearningPolicy.NONE)
+                .policySpill(SpillPolicy.FAIL)
+                .build();
         long[] bytes = new long[3];
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "optimizer-step")) {
             for (int i = 0; i < bytes.length; i++) {
@@ -61,11 +64,16 @@ class AllocationTest {
 
     @Test
     void create_insideCallersWorkspace_stateIsDetachedAndOutlivesIt() {
-        List<ParamSpec> specs = List.of(ParamSpec.matrixOutIn("w", 8, 6, ParamRole.HIDDEN),
-                ParamSpec.matrixOutIn("head", 10, 6, ParamRole.OUTPUT_HEAD), ParamSpec.vector("gain", 6, ParamRole.GAIN));
+        List<ParamSpec> specs = List.of(
+                ParamSpec.matrixOutIn("w", 8, 6, ParamRole.HIDDEN),
+                ParamSpec.matrixOutIn("head", 10, 6, ParamRole.OUTPUT_HEAD),
+                ParamSpec.vector("gain", 6, ParamRole.GAIN));
         ParamSet p = params(specs, 2);
-        WorkspaceConfiguration conf = WorkspaceConfiguration.builder().initialSize(16L << 20)
-                .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE).build();
+        WorkspaceConfiguration conf = WorkspaceConfiguration.builder()
+                .initialSize(16L << 20)
+                .policyAllocation(AllocationPolicy.STRICT)
+                .policyLearning(LearningPolicy.NONE)
+                .build();
         Optimizer opt;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "callers-workspace")) {
             opt = Optimizers.create(p, HYPERP, LrSchedule.constant(0.01));
@@ -81,8 +89,10 @@ class AllocationTest {
 
     @Test
     void step_adamSphereAdamWAndClipping_allocatesNothing() {
-        long[] bytes = bytesPerStep(List.of(ParamSpec.matrixOutIn("head", 100, 64, ParamRole.OUTPUT_HEAD),
-                ParamSpec.matrixOutIn("embed", 100, 64, ParamRole.EMBEDDING), ParamSpec.vector("gain", 64, ParamRole.GAIN)));
+        long[] bytes = bytesPerStep(List.of(
+                ParamSpec.matrixOutIn("head", 100, 64, ParamRole.OUTPUT_HEAD),
+                ParamSpec.matrixOutIn("embed", 100, 64, ParamRole.EMBEDDING),
+                ParamSpec.vector("gain", 64, ParamRole.GAIN)));
         for (long b : bytes) {
             assertEquals(0, b);
         }
@@ -93,8 +103,10 @@ class AllocationTest {
         // Besides the parameters above (which allocate nothing), the Muon groups' only allocations are
         // Newton-Schulz's scalar norm results (hyperp-core), a few bytes per matrix; the smallest tensor
         // here has 16 x 64 float32 = 4 KiB, so a bound of 1 KiB catches any tensor-sized allocation.
-        long[] bytes = bytesPerStep(List.of(ParamSpec.matrixOutIn("w", 64, 64, ParamRole.HIDDEN),
-                ParamSpec.expertStack("experts", 2, 32, 64), ParamSpec.matrixOutIn("router", 16, 64, ParamRole.ROUTER),
+        long[] bytes = bytesPerStep(List.of(
+                ParamSpec.matrixOutIn("w", 64, 64, ParamRole.HIDDEN),
+                ParamSpec.expertStack("experts", 2, 32, 64),
+                ParamSpec.matrixOutIn("router", 16, 64, ParamRole.ROUTER),
                 ParamSpec.matrixOutIn("head", 100, 64, ParamRole.OUTPUT_HEAD),
                 ParamSpec.matrixOutIn("embed", 100, 64, ParamRole.EMBEDDING)));
         for (long b : bytes) {
@@ -110,11 +122,14 @@ class AllocationTest {
         // about 60 of them, so the bound of 64 B per step (which leaves room for a one-off allocation by
         // the JVM itself over the 200 steps) fails on any of them.
         assertTrue(io.hyperp.core.linalg.DenseOps.hostAvailable(), io.hyperp.core.linalg.DenseOps.availability());
-        List<ParamSpec> specs = List.of(ParamSpec.matrixOutIn("w", 64, 48, ParamRole.HIDDEN),
+        List<ParamSpec> specs = List.of(
+                ParamSpec.matrixOutIn("w", 64, 48, ParamRole.HIDDEN),
                 ParamSpec.matrixOutIn("w_tall", 96, 48, ParamRole.HIDDEN),
-                ParamSpec.expertStack("experts", 4, 32, 48), ParamSpec.matrixOutIn("router", 4, 48, ParamRole.ROUTER),
+                ParamSpec.expertStack("experts", 4, 32, 48),
+                ParamSpec.matrixOutIn("router", 4, 48, ParamRole.ROUTER),
                 ParamSpec.matrixOutIn("head", 100, 48, ParamRole.OUTPUT_HEAD),
-                ParamSpec.matrixOutIn("embed", 100, 48, ParamRole.EMBEDDING), ParamSpec.vector("gain", 48, ParamRole.GAIN));
+                ParamSpec.matrixOutIn("embed", 100, 48, ParamRole.EMBEDDING),
+                ParamSpec.vector("gain", 48, ParamRole.GAIN));
         ParamSet p = params(specs, 4);
         Optimizer opt = Optimizers.create(p, HYPERP, LrSchedule.linearDecay(0.01, 1000));
         ParamSet g = TestParams.grads(p, 5);

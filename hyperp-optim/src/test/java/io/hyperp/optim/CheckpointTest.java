@@ -66,7 +66,10 @@ class CheckpointTest {
     @Test
     void save_holdsRadiiMomentsCountsAndSkippedSteps() throws IOException {
         ParamSet p = TestParams.params(HYPERP, DataType.FLOAT, 6);
-        Optimizer opt = Optimizers.create(p, HYPERP, LrSchedule.linearDecay(0.05, 100),
+        Optimizer opt = Optimizers.create(
+                p,
+                HYPERP,
+                LrSchedule.linearDecay(0.05, 100),
                 OptimizerOptions.defaults().withNonFinitePolicy(NonFinitePolicy.SKIP));
         opt.step(TestParams.grads(p, 0), p);
         ParamSet bad = TestParams.grads(p, 1);
@@ -76,7 +79,10 @@ class CheckpointTest {
         Path file = dir.resolve("full.ckpt");
         opt.save(file);
 
-        Optimizer fresh = Optimizers.create(TestParams.copy(p), HYPERP, LrSchedule.linearDecay(0.05, 100),
+        Optimizer fresh = Optimizers.create(
+                TestParams.copy(p),
+                HYPERP,
+                LrSchedule.linearDecay(0.05, 100),
                 OptimizerOptions.defaults().withNonFinitePolicy(NonFinitePolicy.SKIP));
         fresh.restore(file);
         assertEquals(2, fresh.stepCount());
@@ -98,7 +104,8 @@ class CheckpointTest {
         opt.step(TestParams.grads(p, 0), p);
         opt.save(file);
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of(file.getFileName().toString()),
+            assertEquals(
+                    List.of(file.getFileName().toString()),
                     files.map(f -> f.getFileName().toString()).toList());
         }
         Optimizer fresh = hyperP(TestParams.copy(p));
@@ -120,7 +127,8 @@ class CheckpointTest {
         for (int cut : new int[] {0, 5, 20, good.length / 2, good.length - 1}) {
             Path truncated = write("truncated-" + cut + ".ckpt", Arrays.copyOf(good, cut));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> opt.restore(truncated));
-            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("not a HyperP"),
+            assertTrue(
+                    e.getMessage().contains("truncated") || e.getMessage().contains("not a HyperP"),
                     cut + ": " + e.getMessage());
         }
 
@@ -137,8 +145,8 @@ class CheckpointTest {
         assertTrue(n.getMessage().contains("not a HyperP optimizer checkpoint"), n.getMessage());
 
         ParamSet other = TestParams.params(HYPERP, DataType.FLOAT, 6);
-        Optimizer otherOpt = Optimizers.create(other, Parameterizations.muonBaseline(2, 2, 0.1),
-                LrSchedule.linearDecay(0.05, 100));
+        Optimizer otherOpt =
+                Optimizers.create(other, Parameterizations.muonBaseline(2, 2, 0.1), LrSchedule.linearDecay(0.05, 100));
         Path mismatched = dir.resolve("other.ckpt");
         otherOpt.save(mismatched);
         IllegalArgumentException m = assertThrows(IllegalArgumentException.class, () -> opt.restore(mismatched));
@@ -188,7 +196,8 @@ class CheckpointTest {
         LrSchedule branch = LrSchedule.warmupStableDecay(0.05, 0, 3, 10, 0.1);
         Optimizer decay = Optimizers.create(TestParams.copy(p), HYPERP, branch);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> decay.restore(file));
-        assertTrue(e.getMessage().contains("schedule") && e.getMessage().contains("restoreWithNewSchedule"),
+        assertTrue(
+                e.getMessage().contains("schedule") && e.getMessage().contains("restoreWithNewSchedule"),
                 e.getMessage());
         assertEquals(0, decay.stepCount());
 

@@ -19,8 +19,7 @@ public final class NdTestThreads implements BeforeAllCallback {
     private static volatile boolean configured;
 
     /** Creates the extension (JUnit instantiates it through the service loader). */
-    public NdTestThreads() {
-    }
+    public NdTestThreads() {}
 
     @Override
     public void beforeAll(ExtensionContext context) {

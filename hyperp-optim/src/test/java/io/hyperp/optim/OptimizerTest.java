@@ -46,7 +46,12 @@ class OptimizerTest {
             assertSame(gBefore, g);
             for (ParamSet.Entry e : p.entries()) {
                 if (!HYPERP.treatment(e.spec()).onSphere()) {
-                    assertTrue(TestParams.norms(e.array(), e.spec()).sub(r0.get(e.name())).amaxNumber().doubleValue() > 0,
+                    assertTrue(
+                            TestParams.norms(e.array(), e.spec())
+                                            .sub(r0.get(e.name()))
+                                            .amaxNumber()
+                                            .doubleValue()
+                                    > 0,
                             e.name() + " (AdamW) should have moved");
                     continue;
                 }
@@ -92,7 +97,10 @@ class OptimizerTest {
         @Test
         void step_infGradientUnderSkipPolicy_skipsCountsAndChangesNothing() {
             ParamSet p = TestParams.params(HYPERP, DataType.FLOAT, 3);
-            Optimizer opt = Optimizers.create(p, HYPERP, LrSchedule.constant(0.02),
+            Optimizer opt = Optimizers.create(
+                    p,
+                    HYPERP,
+                    LrSchedule.constant(0.02),
                     OptimizerOptions.defaults().withNonFinitePolicy(NonFinitePolicy.SKIP));
             opt.step(TestParams.grads(p, 0), p);
             ParamSet pBefore = TestParams.copy(p);
@@ -157,14 +165,20 @@ class OptimizerTest {
         @Test
         void step_learningRateTimesDecayAtLeastOne_throwsIaeBeforeTouchingMomentum() {
             ParamSpec spec = ParamSpec.matrixOutIn("w", 4, 6, ParamRole.HIDDEN);
-            ParamSet p = ParamSet.builder().add(spec, TestParams.uniform(spec, 5)).build();
+            ParamSet p =
+                    ParamSet.builder().add(spec, TestParams.uniform(spec, 5)).build();
             // lr 0.5 x weight decay 2 = 1: the decayed matrix would vanish; refuse it.
             Transform t = Transforms.chain(Transforms.muon(MuonConfig.defaults()), Transforms.sphereStep(1.0, 2.0));
             Optimizer opt = Optimizer.create(t, LrSchedule.constant(0.5), p, NonFinitePolicy.THROW);
             ParamSet pBefore = TestParams.copy(p);
             Map<String, INDArray> stateBefore = snapshot(opt);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> opt.step(ParamSet.builder().add(spec, TestParams.uniform(spec, 6)).build(), p));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> opt.step(
+                            ParamSet.builder()
+                                    .add(spec, TestParams.uniform(spec, 6))
+                                    .build(),
+                            p));
             assertTrue(e.getMessage().contains("sphereStep") && e.getMessage().contains("must be < 1"), e.getMessage());
             assertSame(pBefore, p);
             assertSameState(stateBefore, opt);
@@ -174,9 +188,14 @@ class OptimizerTest {
         @Test
         void create_rank1ParamUnderMuonTransform_throwsIaeNamingIt() {
             ParamSpec gain = ParamSpec.vector("g", 4, ParamRole.GAIN);
-            ParamSet p = ParamSet.builder().add(gain, Nd4j.ones(DataType.FLOAT, 4)).build();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Optimizer.create(Transforms.muon(MuonConfig.defaults()), LrSchedule.constant(0.1), p,
+            ParamSet p =
+                    ParamSet.builder().add(gain, Nd4j.ones(DataType.FLOAT, 4)).build();
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> Optimizer.create(
+                            Transforms.muon(MuonConfig.defaults()),
+                            LrSchedule.constant(0.1),
+                            p,
                             NonFinitePolicy.THROW));
             assertTrue(e.getMessage().contains("g:") && e.getMessage().contains("rank 1"), e.getMessage());
         }
@@ -184,9 +203,11 @@ class OptimizerTest {
         @Test
         void create_zeroSphereMatrix_throwsIaeNamingIt() {
             ParamSpec spec = ParamSpec.matrixOutIn("w_zero", 3, 3, ParamRole.HIDDEN);
-            ParamSet p = ParamSet.builder().add(spec, Nd4j.zeros(DataType.FLOAT, 3, 3)).build();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Optimizers.create(p, HYPERP, LrSchedule.constant(0.1)));
+            ParamSet p = ParamSet.builder()
+                    .add(spec, Nd4j.zeros(DataType.FLOAT, 3, 3))
+                    .build();
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> Optimizers.create(p, HYPERP, LrSchedule.constant(0.1)));
             assertTrue(e.getMessage().contains("w_zero"), e.getMessage());
         }
     }
@@ -198,14 +219,14 @@ class OptimizerTest {
         void update_stateFromDifferentChain_throwsIaeAndChangesNothing() {
             ParamSet p = TestParams.params(HYPERP, DataType.FLOAT, 7);
             Transform hyperp = Optimizers.transform(p.specs(), HYPERP, OptimizerOptions.defaults());
-            Transform muon = Optimizers.transform(p.specs(), Parameterizations.muonBaseline(2, 2, 0.0),
-                    OptimizerOptions.defaults());
+            Transform muon = Optimizers.transform(
+                    p.specs(), Parameterizations.muonBaseline(2, 2, 0.0), OptimizerOptions.defaults());
             TransformState foreign = muon.init(p);
             ParamSet before = TestParams.copy(p);
             ParamSet g = TestParams.grads(p, 0);
             ParamSet gBefore = TestParams.copy(g);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> hyperp.update(g, foreign, p, 0.01));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> hyperp.update(g, foreign, p, 0.01));
             assertTrue(e.getMessage().contains("different transform"), e.getMessage());
             assertSame(before, p);
             assertSame(gBefore, g);
@@ -223,8 +244,8 @@ class OptimizerTest {
                 b.add(e.name().equals("w_q") ? other : e.spec(), e.array());
             }
             ParamSet changed = b.build();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> t.update(TestParams.grads(changed, 1), st, changed, 0.01));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> t.update(TestParams.grads(changed, 1), st, changed, 0.01));
             assertTrue(e.getMessage().contains("[w_q]") && e.getMessage().contains("ROUTER"), e.getMessage());
         }
 
@@ -256,7 +277,10 @@ class OptimizerTest {
     static void assertSame(ParamSet expected, ParamSet actual) {
         assertEquals(expected.size(), actual.size());
         for (int i = 0; i < expected.size(); i++) {
-            TestParams.assertBitIdentical(expected.get(i).array(), actual.get(i).array(), expected.get(i).name());
+            TestParams.assertBitIdentical(
+                    expected.get(i).array(),
+                    actual.get(i).array(),
+                    expected.get(i).name());
         }
     }
 }

@@ -116,8 +116,8 @@ class OracleTest {
         INDArray radii = TestParams.buffer(opt, "experts/radius");
         for (int e = 0; e < 3; e++) {
             Tolerances.assertClose(w[e], p.array("experts").slice(e), TOL, "expert " + e);
-            Tolerances.assertClose(ref[e].momentum, TestParams.buffer(opt, "experts/momentum").slice(e), TOL,
-                    "momentum " + e);
+            Tolerances.assertClose(
+                    ref[e].momentum, TestParams.buffer(opt, "experts/momentum").slice(e), TOL, "momentum " + e);
             assertEquals(radius[e], radii.getDouble(e), 1e-14 * radius[e], "radius " + e);
         }
     }
@@ -151,8 +151,8 @@ class OracleTest {
             double lr = 0.02;
             double wd = 0.1;
             MuonConfig cfg = MuonConfig.defaults().withNesterov(false).withSchedule(NsSchedule.JORDAN_5);
-            Transform t = Transforms.chain(Transforms.muon(cfg), Transforms.scaleByShapeFactor(factor),
-                    Transforms.applyDecoupled(1.0, wd));
+            Transform t = Transforms.chain(
+                    Transforms.muon(cfg), Transforms.scaleByShapeFactor(factor), Transforms.applyDecoupled(1.0, wd));
             ParamSet p = ParamSet.builder().add(spec, Ref.nd(w)).build();
             Optimizer opt = Optimizer.create(t, LrSchedule.constant(lr), p, NonFinitePolicy.THROW);
             Ref.Muon ref = new Ref.Muon(cfg, 3, 6);
@@ -177,20 +177,24 @@ class OracleTest {
         // The whole factory path (global clipping at 1, partition by the rule's treatment, every family,
         // a decaying schedule) for HyperP, the plain Muon baseline with weight decay, and AdamW under muP
         // (learning-rate multipliers base/width = 0.5 on hidden and head) and standard parameterization.
-        List<ParamSpec> specs = List.of(ParamSpec.matrixOutIn("w", 4, 6, ParamRole.HIDDEN),
+        List<ParamSpec> specs = List.of(
+                ParamSpec.matrixOutIn("w", 4, 6, ParamRole.HIDDEN),
                 ParamSpec.matrixOutIn("head", 5, 6, ParamRole.OUTPUT_HEAD),
                 ParamSpec.matrixOutIn("embed", 5, 6, ParamRole.EMBEDDING),
                 ParamSpec.vector("gain", 6, ParamRole.GAIN));
-        for (ParameterizationRule rule : List.of(Parameterizations.hyperP(2), Parameterizations.muonBaseline(2, 4, 0.1),
-                Parameterizations.muP(3, 6, 2, 0.1), Parameterizations.standard(0.05))) {
+        for (ParameterizationRule rule : List.of(
+                Parameterizations.hyperP(2),
+                Parameterizations.muonBaseline(2, 4, 0.1),
+                Parameterizations.muP(3, 6, 2, 0.1),
+                Parameterizations.standard(0.05))) {
             LrSchedule schedule = LrSchedule.linearDecay(0.05, 6);
             OptimizerOptions options = OptimizerOptions.defaults();
             List<double[][]> w = new ArrayList<>();
             ParamSet.Builder pb = ParamSet.builder();
             for (int i = 0; i < specs.size(); i++) {
                 long[] shape = specs.get(i).shape();
-                double[][] wi = RandomMatrices.uniform(50 + i, shape.length == 1 ? 1 : (int) shape[0],
-                        (int) shape[shape.length - 1]);
+                double[][] wi = RandomMatrices.uniform(
+                        50 + i, shape.length == 1 ? 1 : (int) shape[0], (int) shape[shape.length - 1]);
                 w.add(wi);
                 pb.add(specs.get(i), shape.length == 1 ? Ref.nd(wi).reshape(shape) : Ref.nd(wi));
             }
@@ -207,8 +211,11 @@ class OracleTest {
                     // Gradients of norm ~6 in total, so the clip at 1 is active at every step.
                     double[][] gi = RandomMatrices.uniform(600 + 10 * s + i, w.get(i).length, w.get(i)[0].length);
                     g.add(gi);
-                    gb.add(specs.get(i), specs.get(i).rank() == 1 ? Ref.nd(gi).reshape(specs.get(i).shape())
-                            : Ref.nd(gi));
+                    gb.add(
+                            specs.get(i),
+                            specs.get(i).rank() == 1
+                                    ? Ref.nd(gi).reshape(specs.get(i).shape())
+                                    : Ref.nd(gi));
                 }
                 opt.step(gb.build(), p);
                 double total = 0;
@@ -222,8 +229,11 @@ class OracleTest {
             }
             for (int i = 0; i < specs.size(); i++) {
                 INDArray actual = p.get(i).array();
-                Tolerances.assertClose(ref.get(i).w, actual.rank() == 1 ? actual.reshape(1, actual.length()) : actual,
-                        TOL, rule.name() + " " + specs.get(i).name());
+                Tolerances.assertClose(
+                        ref.get(i).w,
+                        actual.rank() == 1 ? actual.reshape(1, actual.length()) : actual,
+                        TOL,
+                        rule.name() + " " + specs.get(i).name());
             }
         }
     }
@@ -234,8 +244,7 @@ class OracleTest {
      * ({@link ReferenceNewtonSchulz#orthogonalize}), itself checked against the exact polar factor.
      */
     static final class Ref {
-        private Ref() {
-        }
+        private Ref() {}
 
         /** The Muon direction with its momentum (SPEC 3). */
         static final class Muon {

@@ -27,8 +27,7 @@ final class TestParams {
             ParamSpec.matrixOutIn("embed", 10, 6, ParamRole.EMBEDDING),
             ParamSpec.vector("gain", 6, ParamRole.GAIN));
 
-    private TestParams() {
-    }
+    private TestParams() {}
 
     /** The parameters of {@link #SPECS}, initialized by the rule. */
     static ParamSet params(ParameterizationRule rule, DataType dt, long seed) {
@@ -44,7 +43,10 @@ final class TestParams {
         ParamSet.Builder b = ParamSet.builder();
         int i = 0;
         for (ParamSet.Entry e : like.entries()) {
-            b.add(e.spec(), RandomMatrices.uniform(seed * 31 + i++, e.array().dataType(), e.array().shape()));
+            b.add(
+                    e.spec(),
+                    RandomMatrices.uniform(
+                            seed * 31 + i++, e.array().dataType(), e.array().shape()));
         }
         return b.build();
     }
@@ -73,14 +75,18 @@ final class TestParams {
 
     /** The state buffer of the optimizer whose hierarchical name ends with {@code suffix}. */
     static INDArray buffer(Optimizer opt, String suffix) {
-        return opt.stateBuffers().entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).map(Map.Entry::getValue)
-                .findFirst().orElseThrow(() -> new AssertionError("no state buffer " + suffix));
+        return opt.stateBuffers().entrySet().stream()
+                .filter(e -> e.getKey().endsWith(suffix))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no state buffer " + suffix));
     }
 
     /** Same shape, dtype and bits. */
     static void assertBitIdentical(INDArray expected, INDArray actual, String what) {
         assertEquals(Arrays.toString(expected.shape()), Arrays.toString(actual.shape()), what + ": shape");
         assertEquals(expected.dataType(), actual.dataType(), what + ": dtype");
-        assertArrayEquals(expected.dup('c').data().asDouble(), actual.dup('c').data().asDouble(), 0.0, what);
+        assertArrayEquals(
+                expected.dup('c').data().asDouble(), actual.dup('c').data().asDouble(), 0.0, what);
     }
 }

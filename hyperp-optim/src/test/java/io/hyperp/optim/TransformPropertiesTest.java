@@ -44,8 +44,12 @@ class TransformPropertiesTest {
     @Test
     void weightDecay_keepsRadiusAndEqualsRescaledLearningRate() {
         // Consequences (1) and (2) of SPEC 2.1 on matrices and expert stacks (one sphere per expert).
-        qt().withFixedSeed(11).withExamples(40)
-                .forAll(ShapeGens.sphereSpecs(), doubles().between(0.001, 0.3), doubles().between(0.0, 2.0),
+        qt().withFixedSeed(11)
+                .withExamples(40)
+                .forAll(
+                        ShapeGens.sphereSpecs(),
+                        doubles().between(0.001, 0.3),
+                        doubles().between(0.0, 2.0),
                         longs().between(0, 1_000_000))
                 .checkAssert((spec, eta, wd, seed) -> {
                     INDArray w = RandomMatrices.uniform(seed, DataType.DOUBLE, spec.shape());
@@ -71,17 +75,22 @@ class TransformPropertiesTest {
     void weightDecay_effectIsSecondOrderInEta() {
         // (3) ||step(eta, lambda) - step(eta, 0)|| ~ eta^2 lambda: halving eta quarters it. The next
         // term is O(eta^3), so at eta <= 0.02 the ratio is 4 within a few percent; 3.6..4.4 allows it.
-        qt().withFixedSeed(12).withExamples(25)
+        qt().withFixedSeed(12)
+                .withExamples(25)
                 .forAll(integers().between(2, 8), integers().between(2, 8), longs().between(0, 1_000_000))
                 .checkAssert((r, c, seed) -> {
                     ParamSpec spec = ParamSpec.matrixOutIn("w", r, c, ParamRole.HIDDEN);
                     INDArray w = RandomMatrices.uniform(seed, DataType.DOUBLE, r, c);
                     INDArray g = RandomMatrices.uniform(seed + 7, DataType.DOUBLE, r, c);
                     double wd = 0.5;
-                    double d1 = sphereMuonStep(spec, w, g, 0.02, wd).sub(sphereMuonStep(spec, w, g, 0.02, 0))
-                            .norm2Number().doubleValue();
-                    double d2 = sphereMuonStep(spec, w, g, 0.01, wd).sub(sphereMuonStep(spec, w, g, 0.01, 0))
-                            .norm2Number().doubleValue();
+                    double d1 = sphereMuonStep(spec, w, g, 0.02, wd)
+                            .sub(sphereMuonStep(spec, w, g, 0.02, 0))
+                            .norm2Number()
+                            .doubleValue();
+                    double d2 = sphereMuonStep(spec, w, g, 0.01, wd)
+                            .sub(sphereMuonStep(spec, w, g, 0.01, 0))
+                            .norm2Number()
+                            .doubleValue();
                     double ratio = d1 / d2;
                     assertTrue(ratio > 3.6 && ratio < 4.4, "ratio " + ratio);
                 });
@@ -92,8 +101,8 @@ class TransformPropertiesTest {
         // (4) With lambda > 0 the norm stays at the radius stored at init, per expert too. Code that
         // re-measured the radius after decay would shrink it by (1 - eta lambda) = 0.99 per step, to
         // 0.99^200 = 0.13 of it here.
-        List<ParamSpec> specs = List.of(ParamSpec.matrixOutIn("w", 6, 10, ParamRole.HIDDEN),
-                ParamSpec.expertStack("experts", 3, 4, 5));
+        List<ParamSpec> specs =
+                List.of(ParamSpec.matrixOutIn("w", 6, 10, ParamRole.HIDDEN), ParamSpec.expertStack("experts", 3, 4, 5));
         ParamSet.Builder pb = ParamSet.builder();
         for (ParamSpec s : specs) {
             pb.add(s, RandomMatrices.uniform(5, DataType.DOUBLE, s.shape()));
@@ -104,7 +113,9 @@ class TransformPropertiesTest {
         Transform t = Transforms.chain(Transforms.muon(MuonConfig.defaults()), Transforms.sphereStep(1.0, 0.2));
         Optimizer opt = Optimizer.create(t, LrSchedule.constant(0.05), p, NonFinitePolicy.THROW);
         Map<String, INDArray> storedAtInit = new HashMap<>();
-        p.entries().forEach(e -> storedAtInit.put(e.name(), TestParams.buffer(opt, e.name() + "/radius").dup()));
+        p.entries()
+                .forEach(e -> storedAtInit.put(
+                        e.name(), TestParams.buffer(opt, e.name() + "/radius").dup()));
         for (int s = 0; s < 200; s++) {
             opt.step(TestParams.grads(p, 1000 + s), p);
         }
@@ -128,8 +139,10 @@ class TransformPropertiesTest {
         // accumulate: after 1000 steps the relative error is still a few float32 ulps (<= 1e-5, while a
         // drift of one ulp per step would reach ~1e-4). Sphere parameters of every kind: a matrix, an
         // expert stack and the head (Adam on the sphere), through the HyperP factory.
-        List<ParamSpec> specs = List.of(ParamSpec.matrixOutIn("w", 6, 4, ParamRole.HIDDEN),
-                ParamSpec.expertStack("experts", 3, 5, 4), ParamSpec.matrixOutIn("head", 7, 4, ParamRole.OUTPUT_HEAD));
+        List<ParamSpec> specs = List.of(
+                ParamSpec.matrixOutIn("w", 6, 4, ParamRole.HIDDEN),
+                ParamSpec.expertStack("experts", 3, 5, 4),
+                ParamSpec.matrixOutIn("head", 7, 4, ParamRole.OUTPUT_HEAD));
         var rule = Parameterizations.hyperP(2);
         ParamSet.Builder pb = ParamSet.builder();
         for (ParamSpec s : specs) {
@@ -155,12 +168,14 @@ class TransformPropertiesTest {
 
     @Test
     void chainWithIdentity_behavesLikeTheTransformAlone() {
-        qt().withFixedSeed(13).withExamples(10).forAll(longs().between(0, 1_000_000), integers().between(0, 2))
+        qt().withFixedSeed(13)
+                .withExamples(10)
+                .forAll(longs().between(0, 1_000_000), integers().between(0, 2))
                 .checkAssert((seed, where) -> {
                     ParamSet a = TestParams.params(Parameterizations.hyperP(2), DataType.DOUBLE, seed);
                     ParamSet b = TestParams.copy(a);
-                    Transform base = Optimizers.transform(a.specs(), Parameterizations.hyperP(2),
-                            OptimizerOptions.defaults());
+                    Transform base =
+                            Optimizers.transform(a.specs(), Parameterizations.hyperP(2), OptimizerOptions.defaults());
                     Transform wrapped = switch (where) {
                         case 0 -> Transforms.chain(Transforms.identity(), base);
                         case 1 -> Transforms.chain(base, Transforms.identity());
@@ -203,15 +218,17 @@ class TransformPropertiesTest {
 
     @Test
     void partition_givesEachParameterToExactlyTheStageOfItsLabel() {
-        qt().withFixedSeed(14).withExamples(50).forAll(integers().between(1, 9), longs().between(0, 1_000_000))
+        qt().withFixedSeed(14)
+                .withExamples(50)
+                .forAll(integers().between(1, 9), longs().between(0, 1_000_000))
                 .checkAssert((n, seed) -> {
                     SplittableRandom r = new SplittableRandom(seed);
                     List<String> labels = List.of("a", "b", "c");
                     Map<String, String> labelOf = new HashMap<>();
                     ParamSet.Builder pb = ParamSet.builder();
                     for (int i = 0; i < n; i++) {
-                        ParamSpec s = ParamSpec.matrixOutIn("p" + i, 1 + r.nextInt(4), 1 + r.nextInt(4),
-                                ParamRole.HIDDEN);
+                        ParamSpec s =
+                                ParamSpec.matrixOutIn("p" + i, 1 + r.nextInt(4), 1 + r.nextInt(4), ParamRole.HIDDEN);
                         pb.add(s, Nd4j.zeros(DataType.FLOAT, s.shape()));
                         labelOf.put(s.name(), labels.get(r.nextInt(labels.size())));
                     }
@@ -241,21 +258,26 @@ class TransformPropertiesTest {
         List<Supplier<Transform>> family = List.of(
                 Transforms::identity,
                 () -> Transforms.chain(Transforms.adam(AdamConfig.defaults()), Transforms.applyDecoupled(1, 0)),
-                () -> Transforms.chain(Transforms.adam(AdamConfig.defaults().withBeta1(0.8)),
-                        Transforms.applyDecoupled(1, 0)),
+                () -> Transforms.chain(
+                        Transforms.adam(AdamConfig.defaults().withBeta1(0.8)), Transforms.applyDecoupled(1, 0)),
                 () -> Transforms.chain(Transforms.muon(MuonConfig.defaults()), Transforms.sphereStep(1, 0)),
-                () -> Transforms.chain(Transforms.muon(MuonConfig.defaults().withNesterov(false)),
-                        Transforms.sphereStep(1, 0)),
+                () -> Transforms.chain(
+                        Transforms.muon(MuonConfig.defaults().withNesterov(false)), Transforms.sphereStep(1, 0)),
                 () -> Transforms.chain(Transforms.muon(MuonConfig.defaults()), Transforms.sphereStep(2, 0)),
-                () -> Transforms.chain(Transforms.clipByGlobalNorm(1), Transforms.muon(MuonConfig.defaults()),
+                () -> Transforms.chain(
+                        Transforms.clipByGlobalNorm(1),
+                        Transforms.muon(MuonConfig.defaults()),
                         Transforms.sphereStep(1, 0)),
                 () -> Transforms.partition(s -> "x", Map.of("x", Transforms.identity())));
-        qt().withFixedSeed(15).withExamples(30)
+        qt().withFixedSeed(15)
+                .withExamples(30)
                 .forAll(integers().between(0, family.size() - 1), integers().between(0, family.size() - 1))
                 .assuming((i, j) -> !i.equals(j))
                 .checkAssert((i, j) -> {
                     ParamSpec spec = ParamSpec.matrixOutIn("w", 4, 3, ParamRole.HIDDEN);
-                    ParamSet p = ParamSet.builder().add(spec, TestParams.uniform(spec, i * 10 + j)).build();
+                    ParamSet p = ParamSet.builder()
+                            .add(spec, TestParams.uniform(spec, i * 10 + j))
+                            .build();
                     ParamSet before = TestParams.copy(p);
                     Transform mine = family.get(i).get();
                     TransformState foreign = family.get(j).get().init(p);
@@ -263,7 +285,9 @@ class TransformPropertiesTest {
                     foreign.collectBuffers("", buffers);
                     Map<String, INDArray> buffersBefore = new HashMap<>();
                     buffers.forEach((k, v) -> buffersBefore.put(k, v.dup()));
-                    ParamSet g = ParamSet.builder().add(spec, TestParams.uniform(spec, 99)).build();
+                    ParamSet g = ParamSet.builder()
+                            .add(spec, TestParams.uniform(spec, 99))
+                            .build();
                     assertThrows(IllegalArgumentException.class, () -> mine.update(g, foreign, p, 0.1));
                     OptimizerTest.assertSame(before, p);
                     buffers.forEach((k, v) -> TestParams.assertBitIdentical(buffersBefore.get(k), v, k));
@@ -275,7 +299,8 @@ class TransformPropertiesTest {
     void clipByGlobalNorm_scalesToTheThresholdAndKeepsDirection() {
         // Global norm after clipping = min(norm, c), every tensor scaled by the same factor. float64:
         // a few roundings per entry, so 1e-12 relative.
-        qt().withFixedSeed(16).withExamples(40)
+        qt().withFixedSeed(16)
+                .withExamples(40)
                 .forAll(doubles().between(0.01, 100), doubles().between(0.1, 10), longs().between(0, 1_000_000))
                 .checkAssert((scale, c, seed) -> {
                     ParamSet p = TestParams.params(Parameterizations.hyperP(2), DataType.DOUBLE, 1);

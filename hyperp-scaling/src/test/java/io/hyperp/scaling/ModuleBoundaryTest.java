@@ -11,11 +11,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * if a dependency on them crept into the module's pom.
  */
 class ModuleBoundaryTest {
-  @ParameterizedTest
-  @ValueSource(strings = {"org.nd4j.linalg.factory.Nd4j", "org.nd4j.linalg.api.ndarray.INDArray",
-      "io.hyperp.core.shape.ModelShape"})
-  void classpath_hasNoTensorLibrary(String className) {
-    assertThrows(ClassNotFoundException.class,
-        () -> Class.forName(className, false, ModuleBoundaryTest.class.getClassLoader()));
-  }
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "org.nd4j.linalg.factory.Nd4j",
+                "org.nd4j.linalg.api.ndarray.INDArray",
+                "io.hyperp.core.shape.ModelShape"
+            })
+    void classpath_hasNoTensorLibrary(String className) {
+        assertThrows(
+                ClassNotFoundException.class,
+                () -> Class.forName(className, false, ModuleBoundaryTest.class.getClassLoader()));
+    }
 }

@@ -30,78 +30,88 @@ import picocli.CommandLine.Spec;
  *
  * <p>References: SPEC section 7; Zhou et al., arXiv 2601.05049.
  */
-@Command(name = "fit-law", mixinStandardHelpOptions = true,
-    description = "Fit y = c * x1^e1 * x2^e2 ... (log-log least squares) or, with --offset, y = c * x^e + offset"
-        + " (nonlinear least squares), with bootstrap intervals.")
+@Command(
+        name = "fit-law",
+        mixinStandardHelpOptions = true,
+        description = "Fit y = c * x1^e1 * x2^e2 ... (log-log least squares) or, with --offset, y = c * x^e + offset"
+                + " (nonlinear least squares), with bootstrap intervals.")
 final class FitLawCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+    @Spec
+    private CommandSpec spec;
 
-  @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header row.")
-  Path csv;
+    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV file with a header row.")
+    Path csv;
 
-  @Option(names = "--y", required = true, paramLabel = "COL", description = "Response column.")
-  String y;
+    @Option(names = "--y", required = true, paramLabel = "COL", description = "Response column.")
+    String y;
 
-  @Option(names = "--x", required = true, split = ",", paramLabel = "COL",
-      description = "Predictor column(s), comma separated; values must be positive.")
-  List<String> x;
+    @Option(
+            names = "--x",
+            required = true,
+            split = ",",
+            paramLabel = "COL",
+            description = "Predictor column(s), comma separated; values must be positive.")
+    List<String> x;
 
-  @Option(names = "--offset", description = "Fit an additive offset (nonlinear least squares).")
-  boolean offset;
+    @Option(names = "--offset", description = "Fit an additive offset (nonlinear least squares).")
+    boolean offset;
 
-  @Mixin
-  BootstrapFlags bootstrap = new BootstrapFlags();
+    @Mixin
+    BootstrapFlags bootstrap = new BootstrapFlags();
 
-  @Mixin
-  OutputOptions output = new OutputOptions();
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
-  @Override
-  public Integer call() {
-    BootstrapOptions options = bootstrap.toOptions();
-    CsvTable table = CsvTable.read(csv);
-    double[] yv = offset ? table.finite(y) : table.positive(y);
-    double[][] cols = new double[x.size()][];
-    for (int j = 0; j < x.size(); j++) {
-      cols[j] = table.positive(x.get(j));
+    @Override
+    public Integer call() {
+        BootstrapOptions options = bootstrap.toOptions();
+        CsvTable table = CsvTable.read(csv);
+        double[] yv = offset ? table.finite(y) : table.positive(y);
+        double[][] cols = new double[x.size()][];
+        for (int j = 0; j < x.size(); j++) {
+            cols[j] = table.positive(x.get(j));
+        }
+        double[][] rows = new double[yv.length][x.size()];
+        for (int i = 0; i < yv.length; i++) {
+            for (int j = 0; j < x.size(); j++) {
+                rows[i][j] = cols[j][i];
+            }
+        }
+        PowerLawFit fit = offset ? PowerLawWithOffset.fit(rows, yv, x, options) : PowerLaw.fit(rows, yv, x, options);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json) {
+            out.println(Json.write(fit.toMap()));
+        } else {
+            StringBuilder formula = new StringBuilder(y + " = " + TextTable.num(fit.coefficient()));
+            for (Map.Entry<String, Double> e : fit.exponents().entrySet()) {
+                formula.append(" * ").append(e.getKey()).append("^").append(TextTable.num(e.getValue()));
+            }
+            if (fit.hasOffset()) {
+                formula.append(fit.offset() < 0 ? " - " : " + ").append(TextTable.num(Math.abs(fit.offset())));
+            }
+            out.println(formula);
+            TextTable t = TextTable.of("parameter", "estimate", "ci_low", "ci_high");
+            row(t, "coefficient", fit.coefficient(), fit.coefficientInterval());
+            for (String name : fit.names()) {
+                row(
+                        t,
+                        "exponent " + name,
+                        fit.exponent(name),
+                        fit.exponentIntervals().get(name));
+            }
+            if (fit.hasOffset()) {
+                row(t, "offset", fit.offset(), fit.offsetInterval());
+            }
+            t.print(out);
+            out.println("r2 " + TextTable.num(fit.r2()) + (fit.hasOffset() ? "" : " (of ln " + y + ")") + ", "
+                    + fit.points() + " points, " + TextTable.num(100 * options.level(), 3) + "% bootstrap intervals ("
+                    + options.resamples() + " resamples, seed " + options.seed() + ")");
+        }
+        out.flush();
+        return 0;
     }
-    double[][] rows = new double[yv.length][x.size()];
-    for (int i = 0; i < yv.length; i++) {
-      for (int j = 0; j < x.size(); j++) {
-        rows[i][j] = cols[j][i];
-      }
-    }
-    PowerLawFit fit = offset ? PowerLawWithOffset.fit(rows, yv, x, options) : PowerLaw.fit(rows, yv, x, options);
-    PrintWriter out = spec.commandLine().getOut();
-    if (output.json) {
-      out.println(Json.write(fit.toMap()));
-    } else {
-      StringBuilder formula = new StringBuilder(y + " = " + TextTable.num(fit.coefficient()));
-      for (Map.Entry<String, Double> e : fit.exponents().entrySet()) {
-        formula.append(" * ").append(e.getKey()).append("^").append(TextTable.num(e.getValue()));
-      }
-      if (fit.hasOffset()) {
-        formula.append(fit.offset() < 0 ? " - " : " + ").append(TextTable.num(Math.abs(fit.offset())));
-      }
-      out.println(formula);
-      TextTable t = TextTable.of("parameter", "estimate", "ci_low", "ci_high");
-      row(t, "coefficient", fit.coefficient(), fit.coefficientInterval());
-      for (String name : fit.names()) {
-        row(t, "exponent " + name, fit.exponent(name), fit.exponentIntervals().get(name));
-      }
-      if (fit.hasOffset()) {
-        row(t, "offset", fit.offset(), fit.offsetInterval());
-      }
-      t.print(out);
-      out.println("r2 " + TextTable.num(fit.r2()) + (fit.hasOffset() ? "" : " (of ln " + y + ")") + ", "
-          + fit.points() + " points, " + TextTable.num(100 * options.level(), 3) + "% bootstrap intervals ("
-          + options.resamples() + " resamples, seed " + options.seed() + ")");
-    }
-    out.flush();
-    return 0;
-  }
 
-  private static void row(TextTable t, String name, double value, Interval ci) {
-    t.row(name, TextTable.num(value), TextTable.num(ci.low()), TextTable.num(ci.high()));
-  }
+    private static void row(TextTable t, String name, double value, Interval ci) {
+        t.row(name, TextTable.num(value), TextTable.num(ci.low()), TextTable.num(ci.high()));
+    }
 }

@@ -10,6 +10,6 @@ import picocli.CommandLine.Option;
  * <p>References: none (command-line plumbing).
  */
 final class OutputOptions {
-  @Option(names = "--json", description = "Print JSON instead of a table.")
-  boolean json;
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
 }

@@ -92,9 +92,11 @@ public final class ByteCorpus {
         Map<String, byte[]> sources = new TreeMap<>();
         try (InputStream in = ByteCorpus.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT,
                         "corpus resource %s not found on the classpath; build the examples module with Maven "
-                                + "(mvn package), which copies it from Maven Central", resource));
+                                + "(mvn package), which copies it from Maven Central",
+                        resource));
             }
             try (ZipInputStream zip = new ZipInputStream(in)) {
                 for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
@@ -139,17 +141,20 @@ public final class ByteCorpus {
     private static ByteCorpus create(String name, byte[] bytes, int files, double validationFraction) {
         long train = Math.round(bytes.length * (1.0 - validationFraction));
         if (train < 2 || bytes.length - train < 2) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "corpus %s: %d bytes split at fraction %s leaves a split shorter than 2 bytes", name,
-                    bytes.length, validationFraction));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "corpus %s: %d bytes split at fraction %s leaves a split shorter than 2 bytes",
+                    name,
+                    bytes.length,
+                    validationFraction));
         }
         return new ByteCorpus(name, bytes, files, validationFraction);
     }
 
     private static void checkFraction(double f) {
         if (!(f > 0 && f < 1)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "validationFraction (%s) must be in (0, 1)", f));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "validationFraction (%s) must be in (0, 1)", f));
         }
     }
 
@@ -201,8 +206,15 @@ public final class ByteCorpus {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "ByteCorpus[%s: %d files, %d bytes (train %d, validation %d), crc32 %08x]",
-                name, files, bytes.length, trainSize, validationSize(), crc32);
+        return String.format(
+                Locale.ROOT,
+                "ByteCorpus[%s: %d files, %d bytes (train %d, validation %d), crc32 %08x]",
+                name,
+                files,
+                bytes.length,
+                trainSize,
+                validationSize(),
+                crc32);
     }
 
     /**
@@ -232,18 +244,21 @@ public final class ByteCorpus {
         public void nextBatch(int batch, int context, int[] out) {
             Objects.requireNonNull(out, "out");
             if (batch < 1 || context < 1) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "batch (%d) and context (%d) must be >= 1", batch, context));
+                throw new IllegalArgumentException(
+                        String.format(Locale.ROOT, "batch (%d) and context (%d) must be >= 1", batch, context));
             }
             int row = context + 1;
             if ((long) batch * row != out.length) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "out: expected length batch * (context + 1) = %d, found %d", (long) batch * row, out.length));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
+                        "out: expected length batch * (context + 1) = %d, found %d",
+                        (long) batch * row,
+                        out.length));
             }
             int starts = to - from - row + 1;
             if (starts < 1) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "split of %d bytes is shorter than one window of %d", to - from, row));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT, "split of %d bytes is shorter than one window of %d", to - from, row));
             }
             for (int b = 0; b < batch; b++) {
                 int start = from + rng.nextInt(starts);

@@ -35,7 +35,10 @@ import picocli.CommandLine.Spec;
  * <p>Independent runs train in parallel, one per thread with single-threaded ND4J ops (small models
  * are faster that way); each run is deterministic for its seed.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Learning-rate transfer study on a real corpus: HyperP vs the plain Muon baseline.")
 public final class DemoCommand implements Callable<Integer> {
 
@@ -57,23 +60,28 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed of models and data (default 1)", defaultValue = "1")
     long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default hyperp-demo)",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "output directory (default hyperp-demo)",
             defaultValue = "hyperp-demo")
     Path out;
 
     @Option(names = "--threads", paramLabel = "N", description = "runs trained in parallel (default: the cores)")
     Integer threads;
 
-    @Option(names = "--head-std", paramLabel = "STD", description = "std of the output head's initialization "
-            + "(default 0.08; the paper's 0.02 caps the logits of models this narrow)")
+    @Option(
+            names = "--head-std",
+            paramLabel = "STD",
+            description = "std of the output head's initialization "
+                    + "(default 0.08; the paper's 0.02 caps the logits of models this narrow)")
     Double headStd;
 
     @Option(names = "--tiny", hidden = true, description = "a seconds-long study, for tests")
     boolean tiny;
 
     /** Creates the command (picocli instantiates it). */
-    public DemoCommand() {
-    }
+    public DemoCommand() {}
 
     @Override
     public Integer call() throws Exception {
@@ -93,9 +101,15 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             NdThreads.singleModel();
         }
-        ByteCorpus corpus = tiny ? ByteCorpus.load(ByteCorpus.DEFAULT_RESOURCE, 200_000, 0.1) : ByteCorpus.loadDefault();
-        o.printf(Locale.ROOT, "hyperp demo: %s%n  corpus %s; %d parallel runs (ND4J %s)%n", plan.describe(), corpus,
-                nThreads, NdThreads.describe());
+        ByteCorpus corpus =
+                tiny ? ByteCorpus.load(ByteCorpus.DEFAULT_RESOURCE, 200_000, 0.1) : ByteCorpus.loadDefault();
+        o.printf(
+                Locale.ROOT,
+                "hyperp demo: %s%n  corpus %s; %d parallel runs (ND4J %s)%n",
+                plan.describe(),
+                corpus,
+                nThreads,
+                NdThreads.describe());
         o.flush();
         long t0 = System.nanoTime();
         List<DemoReport.Run> runs = train(plan, corpus, nThreads, o);
@@ -151,25 +165,40 @@ public final class DemoCommand implements Callable<Integer> {
             return t;
         });
         List<DemoReport.Run> runs = new ArrayList<>();
-        double totalWork = cells.stream().mapToDouble(c -> cost(c) * stepsPerRun).sum();
+        double totalWork =
+                cells.stream().mapToDouble(c -> cost(c) * stepsPerRun).sum();
         java.util.concurrent.atomic.DoubleAdder work = new java.util.concurrent.atomic.DoubleAdder();
-        try (ProgressBar total = new ProgressBarBuilder().setTaskName("all " + cells.size() + " runs")
-                .setInitialMax(1000).setStyle(ProgressBarStyle.ASCII).setUnit(" \u2030 of the work", 1)
-                .setUpdateIntervalMillis(1000).build()) {
+        try (ProgressBar total = new ProgressBarBuilder()
+                .setTaskName("all " + cells.size() + " runs")
+                .setInitialMax(1000)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" \u2030 of the work", 1)
+                .setUpdateIntervalMillis(1000)
+                .build()) {
             List<Future<DemoReport.Run>> futures = new ArrayList<>();
             for (DemoPlan.Cell c : cells) {
                 futures.add(pool.submit(() -> {
-                    String name = String.format(Locale.ROOT, "%s %s %d lr %.4g", c.method().name(),
-                            plan.axis().label(), c.scale(), c.learningRate());
+                    String name = String.format(
+                            Locale.ROOT,
+                            "%s %s %d lr %.4g",
+                            c.method().name(),
+                            plan.axis().label(),
+                            c.scale(),
+                            c.learningRate());
                     ProgressBar mine = interactive ? bar(name, stepsPerRun) : null;
                     TrainRunResult r;
                     int[] last = {0};
                     try {
-                        r = TrainRun.run(c.model(), c.moe(), c.rule(), c.peakLearningRate(), plan.run(), corpus,
+                        r = TrainRun.run(
+                                c.model(),
+                                c.moe(),
+                                c.rule(),
+                                c.peakLearningRate(),
+                                plan.run(),
+                                corpus,
                                 new TrainRun.Listener() {
                                     @Override
-                                    public void onEval(TrainRunResult.Eval e) {
-                                    }
+                                    public void onEval(TrainRunResult.Eval e) {}
 
                                     @Override
                                     public void onStep(int done, int all) {
@@ -188,10 +217,17 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                     if (!interactive) {
                         synchronized (o) {
-                            o.printf(Locale.ROOT, "  [%d/%d] %-28s %s in %.1f s%n", finished.incrementAndGet(),
-                                    cells.size(), name, r.diverged() ? "diverged at step " + (r.divergedAtStep() + 1)
-                                            : String.format(Locale.ROOT, "validation loss %.4f",
-                                            r.finalValidationLoss()), r.seconds());
+                            o.printf(
+                                    Locale.ROOT,
+                                    "  [%d/%d] %-28s %s in %.1f s%n",
+                                    finished.incrementAndGet(),
+                                    cells.size(),
+                                    name,
+                                    r.diverged()
+                                            ? "diverged at step " + (r.divergedAtStep() + 1)
+                                            : String.format(
+                                                    Locale.ROOT, "validation loss %.4f", r.finalValidationLoss()),
+                                    r.seconds());
                             o.flush();
                         }
                     }
@@ -202,7 +238,8 @@ public final class DemoCommand implements Callable<Integer> {
                 try {
                     runs.add(f.get());
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException("a training run failed: " + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "a training run failed: " + e.getCause().getMessage(), e.getCause());
                 }
             }
         } finally {
@@ -212,7 +249,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static ProgressBar bar(String task, long max) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" steps", 1).setUpdateIntervalMillis(500).showSpeed().build();
+        return new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(max)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" steps", 1)
+                .setUpdateIntervalMillis(500)
+                .showSpeed()
+                .build();
     }
 }

@@ -38,8 +38,8 @@ import java.util.Objects;
  * @param run     steps, evaluation and data settings shared by every run
  * @param headStd standard deviation of the output head's initialization (> 0)
  */
-public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, TinyGptConfig base,
-                       TrainRunConfig run, double headStd) {
+public record DemoPlan(
+        Axis axis, List<Integer> scales, List<Method> methods, TinyGptConfig base, TrainRunConfig run, double headStd) {
 
     /** The demo's output-head initialization std (the paper's is 0.02; see the class comment). */
     public static final double DEFAULT_HEAD_STD = 0.08;
@@ -76,7 +76,8 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
          * N(0, headStd^2); the baseline's logits refer to {@code baseDepth}.
          */
         public ParameterizationRule rule(int baseDepth, int depth, double headStd) {
-            ParameterizationRule r = baseline ? Parameterizations.muonBaseline(baseDepth, depth, BASELINE_WEIGHT_DECAY)
+            ParameterizationRule r = baseline
+                    ? Parameterizations.muonBaseline(baseDepth, depth, BASELINE_WEIGHT_DECAY)
                     : Parameterizations.hyperP(depth);
             return new ParameterizationRule() {
                 @Override
@@ -88,7 +89,8 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
                 public ParamTreatment treatment(ParamSpec spec) {
                     ParamTreatment t = r.treatment(spec);
                     return spec.role() == ParamRole.OUTPUT_HEAD
-                            ? new ParamTreatment(InitScheme.normal(headStd), t.family(), t.lrMultiplier(), t.weightDecay())
+                            ? new ParamTreatment(
+                                    InitScheme.normal(headStd), t.family(), t.lrMultiplier(), t.weightDecay())
                             : t;
                 }
 
@@ -124,8 +126,14 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
      * @param depthFactor  the rule's depth factor on the learning rate, \(\sqrt{L_0 / L}\) in a depth
      *                     study (both methods scale the learning rate so with depth, SPEC section 4), else 1
      */
-    public record Cell(Method method, int scale, TinyGptConfig model, MoeLayerConfig moe, ParameterizationRule rule,
-                       double learningRate, double depthFactor) {
+    public record Cell(
+            Method method,
+            int scale,
+            TinyGptConfig model,
+            MoeLayerConfig moe,
+            ParameterizationRule rule,
+            double learningRate,
+            double depthFactor) {
 
         /** The run's peak learning rate: the swept one times the depth factor. */
         public double peakLearningRate() {
@@ -138,7 +146,8 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
                 return model.parameterCount();
             }
             long d = model.width();
-            long perBlock = (long) moe.router().experts() * d + 3L * moe.router().experts() * moe.expertWidth() * d;
+            long perBlock =
+                    (long) moe.router().experts() * d + 3L * moe.router().experts() * moe.expertWidth() * d;
             return model.parameterCount() + model.depth() * (perBlock - 3L * d * model.ffn());
         }
     }
@@ -151,8 +160,8 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
         scales = List.copyOf(scales);
         methods = List.copyOf(methods);
         if (!(headStd > 0 && Double.isFinite(headStd))) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "headStd (%s) must be positive and finite", headStd));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "headStd (%s) must be positive and finite", headStd));
         }
     }
 
@@ -177,8 +186,13 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
      */
     public static DemoPlan width(boolean full, int steps, long seed) {
         List<Integer> widths = full ? List.of(32, 64, 128, 256) : List.of(32, 64, 128);
-        return new DemoPlan(Axis.WIDTH, widths, methods(full), TinyGptConfig.defaults().withSeed(seed),
-                runConfig(steps, seed), DEFAULT_HEAD_STD);
+        return new DemoPlan(
+                Axis.WIDTH,
+                widths,
+                methods(full),
+                TinyGptConfig.defaults().withSeed(seed),
+                runConfig(steps, seed),
+                DEFAULT_HEAD_STD);
     }
 
     /**
@@ -189,8 +203,12 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
      */
     public static DemoPlan depth(boolean full, int steps, long seed) {
         List<Integer> depths = full ? List.of(1, 2, 4, 8) : List.of(1, 2, 4);
-        return new DemoPlan(Axis.DEPTH, depths, methods(full),
-                TinyGptConfig.defaults().withWidth(64).withFfn(256).withSeed(seed), runConfig(steps, seed),
+        return new DemoPlan(
+                Axis.DEPTH,
+                depths,
+                methods(full),
+                TinyGptConfig.defaults().withWidth(64).withFfn(256).withSeed(seed),
+                runConfig(steps, seed),
                 DEFAULT_HEAD_STD);
     }
 
@@ -205,42 +223,74 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
     public static DemoPlan moe(boolean full, int steps, long seed) {
         List<Integer> ks = full ? List.of(1, 2, 4, 8) : List.of(1, 2, 4);
         List<Double> lrs = full ? grid(0.00375, 7) : grid(0.0075, 5);
-        return new DemoPlan(Axis.TOP_K, ks, List.of(new Method("sqrtgate", "SqrtGate", lrs, false, Gate.SQRT_GATE),
-                new Method("plain", "plain gates", lrs, false, Gate.PLAIN_GATE)),
-                TinyGptConfig.defaults().withWidth(64).withFfn(256).withSeed(seed), runConfig(steps, seed),
+        return new DemoPlan(
+                Axis.TOP_K,
+                ks,
+                List.of(
+                        new Method("sqrtgate", "SqrtGate", lrs, false, Gate.SQRT_GATE),
+                        new Method("plain", "plain gates", lrs, false, Gate.PLAIN_GATE)),
+                TinyGptConfig.defaults().withWidth(64).withFfn(256).withSeed(seed),
+                runConfig(steps, seed),
                 DEFAULT_HEAD_STD);
     }
 
     /** A seconds-long study for tests: widths 16 and 32 at context 16, batch 4, three learning rates. */
     public static DemoPlan tiny(int steps, long seed) {
-        List<Method> m = List.of(new Method("hyperp", "HyperP", grid(0.01, 3), false),
+        List<Method> m = List.of(
+                new Method("hyperp", "HyperP", grid(0.01, 3), false),
                 new Method("muon", "Muon baseline", grid(0.005, 3), true));
-        TinyGptConfig base = TinyGptConfig.defaults().withHeadDim(8).withContext(16).withBatch(4).withSeed(seed);
-        return new DemoPlan(Axis.WIDTH, List.of(16, 32), m, base,
-                runConfig(steps, seed).withEvalEvery(Math.max(1, steps / 2)).withEvalBatches(1), DEFAULT_HEAD_STD);
+        TinyGptConfig base = TinyGptConfig.defaults()
+                .withHeadDim(8)
+                .withContext(16)
+                .withBatch(4)
+                .withSeed(seed);
+        return new DemoPlan(
+                Axis.WIDTH,
+                List.of(16, 32),
+                m,
+                base,
+                runConfig(steps, seed).withEvalEvery(Math.max(1, steps / 2)).withEvalBatches(1),
+                DEFAULT_HEAD_STD);
     }
 
     /** The MoE study in seconds, for tests: top-k 1 and 2 at width 16, context 16, batch 4. */
     public static DemoPlan tinyMoe(int steps, long seed) {
         List<Double> lrs = grid(0.01, 3);
-        TinyGptConfig base = TinyGptConfig.defaults().withHeadDim(8).withContext(16).withBatch(4).withWidth(16)
-                .withFfn(64).withSeed(seed);
-        return new DemoPlan(Axis.TOP_K, List.of(1, 2), List.of(new Method("sqrtgate", "SqrtGate", lrs, false,
-                Gate.SQRT_GATE), new Method("plain", "plain gates", lrs, false, Gate.PLAIN_GATE)), base,
-                runConfig(steps, seed).withEvalEvery(Math.max(1, steps / 2)).withEvalBatches(1), DEFAULT_HEAD_STD);
+        TinyGptConfig base = TinyGptConfig.defaults()
+                .withHeadDim(8)
+                .withContext(16)
+                .withBatch(4)
+                .withWidth(16)
+                .withFfn(64)
+                .withSeed(seed);
+        return new DemoPlan(
+                Axis.TOP_K,
+                List.of(1, 2),
+                List.of(
+                        new Method("sqrtgate", "SqrtGate", lrs, false, Gate.SQRT_GATE),
+                        new Method("plain", "plain gates", lrs, false, Gate.PLAIN_GATE)),
+                base,
+                runConfig(steps, seed).withEvalEvery(Math.max(1, steps / 2)).withEvalBatches(1),
+                DEFAULT_HEAD_STD);
     }
 
     private static List<Method> methods(boolean full) {
         return full
-                ? List.of(new Method("hyperp", "HyperP", grid(0.00375, 7), false),
+                ? List.of(
+                        new Method("hyperp", "HyperP", grid(0.00375, 7), false),
                         new Method("muon", "Muon baseline", grid(0.0025, 7), true))
-                : List.of(new Method("hyperp", "HyperP", grid(0.0075, 5), false),
+                : List.of(
+                        new Method("hyperp", "HyperP", grid(0.0075, 5), false),
                         new Method("muon", "Muon baseline", grid(0.005, 5), true));
     }
 
     private static TrainRunConfig runConfig(int steps, long seed) {
-        return TrainRunConfig.defaults().withSteps(steps).withEvalEvery(Math.max(1, steps / 4)).withEvalBatches(6)
-                .withDataSeed(seed).withEvalSeed(seed + 1000);
+        return TrainRunConfig.defaults()
+                .withSteps(steps)
+                .withEvalEvery(Math.max(1, steps / 4))
+                .withEvalBatches(6)
+                .withDataSeed(seed)
+                .withEvalSeed(seed + 1000);
     }
 
     /** The model at one scale. */
@@ -261,7 +311,11 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
         if (axis != Axis.TOP_K) {
             throw new IllegalStateException("MoE methods are swept across top-k, not " + axis.label());
         }
-        RouterConfig router = new RouterConfig(EXPERTS_PER_TOP_K * scale, scale, false, m.gate() == Gate.SQRT_GATE,
+        RouterConfig router = new RouterConfig(
+                EXPERTS_PER_TOP_K * scale,
+                scale,
+                false,
+                m.gate() == Gate.SQRT_GATE,
                 RouterConfig.DEFAULT_SHARED_WEIGHT);
         return MoeLayerConfig.granular(base.width(), router);
     }
@@ -295,8 +349,19 @@ public record DemoPlan(Axis axis, List<Integer> scales, List<Method> methods, Ti
 
     /** A one-line description for logs. */
     public String describe() {
-        return String.format(Locale.ROOT, "%s %s, %d steps per run (batch %d x context %d, %,d tokens), head init std %s, %d runs",
-                axis.label(), scales, run.steps(), base.batch(), base.context(), tokensPerRun(), headStd,
-                scales.size() * methods.stream().mapToInt(m -> m.learningRates().size()).sum());
+        return String.format(
+                Locale.ROOT,
+                "%s %s, %d steps per run (batch %d x context %d, %,d tokens), head init std %s, %d runs",
+                axis.label(),
+                scales,
+                run.steps(),
+                base.batch(),
+                base.context(),
+                tokensPerRun(),
+                headStd,
+                scales.size()
+                        * methods.stream()
+                                .mapToInt(m -> m.learningRates().size())
+                                .sum());
     }
 }

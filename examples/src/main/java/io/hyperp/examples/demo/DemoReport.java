@@ -56,11 +56,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class DemoReport {
 
     /** One finished run. */
-    record Run(DemoPlan.Cell cell, TrainRunResult result) {
-    }
+    record Run(DemoPlan.Cell cell, TrainRunResult result) {}
 
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-        new Color(0xd62728), new Color(0x9467bd)};
+    private static final Color[] COLORS = {
+        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd)
+    };
 
     private final DemoPlan plan;
     private final List<Run> runs;
@@ -87,8 +87,11 @@ final class DemoReport {
     }
 
     private List<Run> runs(DemoPlan.Method m, int scale) {
-        return runs.stream().filter(r -> r.cell().method().equals(m) && r.cell().scale() == scale)
-                .sorted((a, b) -> Double.compare(a.cell().learningRate(), b.cell().learningRate())).toList();
+        return runs.stream()
+                .filter(r -> r.cell().method().equals(m) && r.cell().scale() == scale)
+                .sorted((a, b) ->
+                        Double.compare(a.cell().learningRate(), b.cell().learningRate()))
+                .toList();
     }
 
     private List<SweepPoint> sweep(DemoPlan.Method m, int scale) {
@@ -98,15 +101,21 @@ final class DemoReport {
     private static SweepPoint point(Run r) {
         TrainRunResult t = r.result();
         List<TrainRunResult.Eval> evals = t.evals();
-        double lastTrain = evals.isEmpty() ? Double.NaN : evals.get(evals.size() - 1).trainLoss();
+        double lastTrain =
+                evals.isEmpty() ? Double.NaN : evals.get(evals.size() - 1).trainLoss();
         return SweepPoint.of(r.cell().learningRate(), t.diverged() ? Double.NaN : t.finalValidationLoss())
                 .withLabel("peak_lr", t.learningRate())
-                .withLabel("method", r.cell().method().name()).withLabel(SweepPoint.WIDTH, t.width())
-                .withLabel(SweepPoint.DEPTH, t.depth()).withLabel(SweepPoint.TOP_K,
+                .withLabel("method", r.cell().method().name())
+                .withLabel(SweepPoint.WIDTH, t.width())
+                .withLabel(SweepPoint.DEPTH, t.depth())
+                .withLabel(
+                        SweepPoint.TOP_K,
                         r.cell().moe() == null ? 0 : r.cell().moe().router().topK())
                 .withLabel("params", r.cell().parameterCount())
-                .withLabel("train_loss", lastTrain).withLabel("diverged", String.valueOf(t.diverged()))
-                .withLabel("steps_run", t.stepsRun()).withLabel(SweepPoint.SEED, r.cell().model().seed())
+                .withLabel("train_loss", lastTrain)
+                .withLabel("diverged", String.valueOf(t.diverged()))
+                .withLabel("steps_run", t.stepsRun())
+                .withLabel(SweepPoint.SEED, r.cell().model().seed())
                 .withLabel("seconds", Math.round(t.seconds() * 100) / 100.0);
     }
 
@@ -122,11 +131,15 @@ final class DemoReport {
         v.flush();
         o.print(verdicts);
         List<SweepPoint> points = new ArrayList<>();
-        runs.stream().sorted((a, b) -> {
-            int c = a.cell().method().name().compareTo(b.cell().method().name());
-            c = c != 0 ? c : Integer.compare(a.cell().scale(), b.cell().scale());
-            return c != 0 ? c : Double.compare(a.cell().learningRate(), b.cell().learningRate());
-        }).forEach(r -> points.add(point(r)));
+        runs.stream()
+                .sorted((a, b) -> {
+                    int c = a.cell().method().name().compareTo(b.cell().method().name());
+                    c = c != 0 ? c : Integer.compare(a.cell().scale(), b.cell().scale());
+                    return c != 0
+                            ? c
+                            : Double.compare(a.cell().learningRate(), b.cell().learningRate());
+                })
+                .forEach(r -> points.add(point(r)));
         SweepCsv.write(Sweep.of(points), dir.resolve("runs.csv"));
         writeCurves(dir.resolve("curves.csv"));
         Json.write(summary(), dir.resolve("summary.json"));
@@ -134,22 +147,41 @@ final class DemoReport {
         trainingPlot(dir.resolve("training.png"));
         stabilityPlot(dir.resolve("stability.png"));
         html(dir.resolve("report.html"), table, verdicts.toString());
-        o.printf(Locale.ROOT, "%nwall time %.1f s (%d runs); wrote runs.csv, curves.csv, summary.json, lr_sweep.png, "
-                + "training.png, stability.png and report.html to %s%n", wallSeconds, runs.size(), dir.toAbsolutePath());
+        o.printf(
+                Locale.ROOT,
+                "%nwall time %.1f s (%d runs); wrote runs.csv, curves.csv, summary.json, lr_sweep.png, "
+                        + "training.png, stability.png and report.html to %s%n",
+                wallSeconds,
+                runs.size(),
+                dir.toAbsolutePath());
         o.flush();
     }
 
     private String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%n%-14s %6s %10s %23s %9s  %s%n", "method", plan.axis().label(), "eta*",
-                "95% interval", "loss*", "fit"));
+        b.append(String.format(
+                Locale.ROOT,
+                "%n%-14s %6s %10s %23s %9s  %s%n",
+                "method",
+                plan.axis().label(),
+                "eta*",
+                "95% interval",
+                "loss*",
+                "fit"));
         for (DemoPlan.Method m : plan.methods()) {
             List<OptimalLrResult> f = fits.get(m.name());
             for (int i = 0; i < plan.scales().size(); i++) {
                 OptimalLrResult r = f.get(i);
-                b.append(String.format(Locale.ROOT, "%-14s %6d %10s %23s %9s  %s%n", m.title(), plan.scales().get(i),
+                b.append(String.format(
+                        Locale.ROOT,
+                        "%-14s %6d %10s %23s %9s  %s%n",
+                        m.title(),
+                        plan.scales().get(i),
                         r.isOk() ? fmt(r.etaStar()) : "-",
-                        r.isOk() ? "[" + fmt(r.interval().low()) + ", " + fmt(r.interval().high()) + "]" : "-",
+                        r.isOk()
+                                ? "[" + fmt(r.interval().low()) + ", "
+                                        + fmt(r.interval().high()) + "]"
+                                : "-",
                         r.isOk() ? String.format(Locale.ROOT, "%.4f", r.lossMin()) : "-",
                         r.isOk() ? "ok" : "refused (" + r.status().name().toLowerCase(Locale.ROOT) + ", see below)"));
             }
@@ -162,12 +194,21 @@ final class DemoReport {
                 "method,width,depth,top_k,lr,step,train_loss,validation_loss,attention_z,output_rms,outlier_pct,router_z\n");
         for (Run r : runs) {
             for (TrainRunResult.Eval e : r.result().evals()) {
-                b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%s,%d,%s,%s,%s,%s,%s,%s%n", r.cell().method().name(),
-                        r.result().width(), r.result().depth(), r.cell().moe() == null ? 0 : r.cell().moe().router().topK(),
-                        SweepPoint.format(r.cell().learningRate()), e.step(),
-                        SweepPoint.format(e.trainLoss()), SweepPoint.format(e.validationLoss()),
-                        SweepPoint.format(e.indicators().attentionZ()), SweepPoint.format(e.indicators().outputRms()),
-                        SweepPoint.format(e.indicators().outlierPercent()), SweepPoint.format(e.indicators().routerZ())));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "%s,%d,%d,%d,%s,%d,%s,%s,%s,%s,%s,%s%n",
+                        r.cell().method().name(),
+                        r.result().width(),
+                        r.result().depth(),
+                        r.cell().moe() == null ? 0 : r.cell().moe().router().topK(),
+                        SweepPoint.format(r.cell().learningRate()),
+                        e.step(),
+                        SweepPoint.format(e.trainLoss()),
+                        SweepPoint.format(e.validationLoss()),
+                        SweepPoint.format(e.indicators().attentionZ()),
+                        SweepPoint.format(e.indicators().outputRms()),
+                        SweepPoint.format(e.indicators().outlierPercent()),
+                        SweepPoint.format(e.indicators().routerZ())));
             }
         }
         Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
@@ -233,8 +274,10 @@ final class DemoReport {
         double yMax = any ? Math.min(hi, lo + 1.5) + 0.05 * Math.max(hi - lo, 0.1) : 1;
         List<XYChart> charts = new ArrayList<>();
         for (DemoPlan.Method m : plan.methods()) {
-            XYChart c = chart(m.title() + ": validation loss vs learning rate", plan.axis() == Axis.DEPTH
-                    ? "base learning rate (peak = base x sqrt(L0/L))" : "peak learning rate", "validation loss (nats/byte)");
+            XYChart c = chart(
+                    m.title() + ": validation loss vs learning rate",
+                    plan.axis() == Axis.DEPTH ? "base learning rate (peak = base x sqrt(L0/L))" : "peak learning rate",
+                    "validation loss (nats/byte)");
             c.getStyler().setXAxisLogarithmic(true);
             c.getStyler().setYAxisMin(yMin);
             c.getStyler().setYAxisMax(yMax);
@@ -255,8 +298,13 @@ final class DemoReport {
                     continue;
                 }
                 OptimalLrResult fit = f.get(i);
-                XYSeries pts = c.addSeries(plan.axis().label() + " " + s + (fit.isOk()
-                        ? String.format(Locale.ROOT, "  (eta* %.3g)", fit.etaStar()) : "  (no fit)"), xs, ys);
+                XYSeries pts = c.addSeries(
+                        plan.axis().label() + " " + s
+                                + (fit.isOk()
+                                        ? String.format(Locale.ROOT, "  (eta* %.3g)", fit.etaStar())
+                                        : "  (no fit)"),
+                        xs,
+                        ys);
                 pts.setLineColor(color);
                 pts.setMarkerColor(color);
                 pts.setMarker(SeriesMarkers.CIRCLE);
@@ -283,14 +331,23 @@ final class DemoReport {
     private void trainingPlot(Path file) throws IOException {
         List<XYChart> charts = new ArrayList<>();
         for (DemoPlan.Method m : plan.methods()) {
-            XYChart c = chart(m.title() + ": validation loss over training (best lr)", "step",
-                    "validation loss (nats/byte)");
+            XYChart c = chart(
+                    m.title() + ": validation loss over training (best lr)", "step", "validation loss (nats/byte)");
             for (int i = 0; i < plan.scales().size(); i++) {
                 int s = plan.scales().get(i);
                 Run best = best(runs(m, s));
                 if (best != null) {
-                    curve(c, best, TrainRunResult.Eval::validationLoss, String.format(Locale.ROOT, "%s %d, lr %.3g",
-                            plan.axis().label(), s, best.cell().learningRate()), COLORS[i % COLORS.length],
+                    curve(
+                            c,
+                            best,
+                            TrainRunResult.Eval::validationLoss,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s %d, lr %.3g",
+                                    plan.axis().label(),
+                                    s,
+                                    best.cell().learningRate()),
+                            COLORS[i % COLORS.length],
                             SeriesLines.SOLID);
                 }
             }
@@ -306,7 +363,8 @@ final class DemoReport {
     private void stabilityPlot(Path file) throws IOException {
         List<String> titles = new ArrayList<>(List.of("attention Z", "output RMS", "outliers (%)"));
         List<ToDoubleFunction<TrainRunResult.Eval>> values = new ArrayList<>(List.of(
-                e -> e.indicators().attentionZ(), e -> e.indicators().outputRms(),
+                e -> e.indicators().attentionZ(),
+                e -> e.indicators().outputRms(),
                 e -> e.indicators().outlierPercent()));
         if (runs.stream().anyMatch(r -> r.cell().moe() != null)) {
             titles.add("router Z");
@@ -323,7 +381,12 @@ final class DemoReport {
                     int s = plan.scales().get(i);
                     Run best = best(runs(m, s));
                     if (best != null) {
-                        curve(c, best, values.get(k), m.name() + " " + s, COLORS[i % COLORS.length],
+                        curve(
+                                c,
+                                best,
+                                values.get(k),
+                                m.name() + " " + s,
+                                COLORS[i % COLORS.length],
                                 mi == 0 ? SeriesLines.SOLID : SeriesLines.DASH_DASH);
                     }
                 }
@@ -346,8 +409,13 @@ final class DemoReport {
     }
 
     /** Adds the finite values of {@code value} over {@code run}'s evaluations to {@code c} as one series. */
-    private static void curve(XYChart c, Run run, ToDoubleFunction<TrainRunResult.Eval> value, String name, Color color,
-                              BasicStroke line) {
+    private static void curve(
+            XYChart c,
+            Run run,
+            ToDoubleFunction<TrainRunResult.Eval> value,
+            String name,
+            Color color,
+            BasicStroke line) {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         for (TrainRunResult.Eval e : run.result().evals()) {
@@ -366,7 +434,13 @@ final class DemoReport {
     }
 
     private static XYChart chart(String title, String x, String y) {
-        XYChart c = new XYChartBuilder().width(620).height(440).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYChart c = new XYChartBuilder()
+                .width(620)
+                .height(440)
+                .title(title)
+                .xAxisTitle(x)
+                .yAxisTitle(y)
+                .build();
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         c.getStyler().setMarkerSize(6);
@@ -378,8 +452,9 @@ final class DemoReport {
                 + "<style>body{font-family:sans-serif;max-width:1280px;margin:2em auto;padding:0 1em}"
                 + "img{max-width:100%}pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style></head><body>\n"
                 + "<h1>Learning-rate transfer across " + plan.axis().label() + "</h1>\n"
-                + "<p>" + escape(plan.describe()) + "; seed " + seed + String.format(Locale.ROOT,
-                        "; wall time %.0f s.", wallSeconds) + " Each run trains a byte-level transformer with "
+                + "<p>" + escape(plan.describe()) + "; seed " + seed
+                + String.format(Locale.ROOT, "; wall time %.0f s.", wallSeconds)
+                + " Each run trains a byte-level transformer with "
                 + "a linear decay to 0.1 of its peak learning rate and is scored by its loss on fixed held-out "
                 + "batches. If a method transfers, the minima of its curves line up as the model grows.</p>\n"
                 + "<img src=\"lr_sweep.png\" alt=\"validation loss against learning rate\">\n"

@@ -35,8 +35,7 @@ import java.util.Objects;
  */
 public final class TrainRun {
 
-    private TrainRun() {
-    }
+    private TrainRun() {}
 
     /**
      * Observes a run while it trains, on the training thread. Only {@link #onEval} must be given, so a
@@ -54,14 +53,17 @@ public final class TrainRun {
          * @param done  the steps done so far
          * @param total the steps the run would take without divergence
          */
-        default void onStep(int done, int total) {
-        }
+        default void onStep(int done, int total) {}
     }
 
     /** As {@link #run(TinyGptConfig, ParameterizationRule, double, TrainRunConfig, ByteCorpus, Listener)} without a listener. */
-    public static TrainRunResult run(TinyGptConfig model, ParameterizationRule rule, double learningRate,
-                                     TrainRunConfig config, ByteCorpus corpus) {
-        return run(model, rule, learningRate, config, corpus, e -> { });
+    public static TrainRunResult run(
+            TinyGptConfig model,
+            ParameterizationRule rule,
+            double learningRate,
+            TrainRunConfig config,
+            ByteCorpus corpus) {
+        return run(model, rule, learningRate, config, corpus, e -> {});
     }
 
     /**
@@ -76,8 +78,13 @@ public final class TrainRun {
      * @throws IllegalArgumentException if the learning rate is not finite and positive, or the rule's
      *                                  residual-branch multiplier is not the model's \(1/\sqrt{2L}\)
      */
-    public static TrainRunResult run(TinyGptConfig model, ParameterizationRule rule, double learningRate,
-                                     TrainRunConfig config, ByteCorpus corpus, Listener listener) {
+    public static TrainRunResult run(
+            TinyGptConfig model,
+            ParameterizationRule rule,
+            double learningRate,
+            TrainRunConfig config,
+            ByteCorpus corpus,
+            Listener listener) {
         return run(model, null, rule, learningRate, config, corpus, listener);
     }
 
@@ -89,28 +96,39 @@ public final class TrainRun {
      *
      * @throws IllegalArgumentException as for the dense run, or if {@code moe} does not fit the model
      */
-    public static TrainRunResult run(TinyGptConfig model, MoeLayerConfig moe, ParameterizationRule rule,
-                                     double learningRate, TrainRunConfig config, ByteCorpus corpus,
-                                     Listener listener) {
+    public static TrainRunResult run(
+            TinyGptConfig model,
+            MoeLayerConfig moe,
+            ParameterizationRule rule,
+            double learningRate,
+            TrainRunConfig config,
+            ByteCorpus corpus,
+            Listener listener) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(corpus, "corpus");
         Objects.requireNonNull(listener, "listener");
         if (!(learningRate > 0 && Double.isFinite(learningRate))) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "learningRate (%s) must be positive and finite", learningRate));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "learningRate (%s) must be positive and finite", learningRate));
         }
         if (Math.abs(rule.residualBranchMultiplier() - model.residualMultiplier()) > 1e-12) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "rule %s scales residual branches by %s, but the model by 1/sqrt(2L) = %s", rule.name(),
-                    rule.residualBranchMultiplier(), model.residualMultiplier()));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "rule %s scales residual branches by %s, but the model by 1/sqrt(2L) = %s",
+                    rule.name(),
+                    rule.residualBranchMultiplier(),
+                    model.residualMultiplier()));
         }
         long start = System.nanoTime();
         TinyGptConfig cfg = model.withLogitMultiplier(rule.outputLogitMultiplier());
-        TinyGpt net = moe == null ? TinyGpt.create(cfg, spec -> rule.treatment(spec).init())
+        TinyGpt net = moe == null
+                ? TinyGpt.create(cfg, spec -> rule.treatment(spec).init())
                 : TinyGpt.create(cfg, spec -> rule.treatment(spec).init(), moe);
-        Optimizer optimizer = Optimizers.create(net.values(), rule,
+        Optimizer optimizer = Optimizers.create(
+                net.values(),
+                rule,
                 LrSchedule.linearDecay(learningRate, 0, config.steps(), config.floorFraction()),
                 config.optimizer().withNonFinitePolicy(NonFinitePolicy.SKIP));
 
@@ -148,8 +166,8 @@ public final class TrainRun {
                     val += net.loss(batch);
                 }
                 val /= validation.length;
-                TrainRunResult.Eval e = new TrainRunResult.Eval(step + 1, sinceEval / stepsSinceEval, val,
-                        net.indicators());
+                TrainRunResult.Eval e =
+                        new TrainRunResult.Eval(step + 1, sinceEval / stepsSinceEval, val, net.indicators());
                 evals.add(e);
                 listener.onEval(e);
                 sinceEval = 0;
@@ -164,7 +182,16 @@ public final class TrainRun {
         }
         boolean diverged = divergedAt >= 0;
         double[] ranLosses = Arrays.copyOf(losses, ran);
-        return new TrainRunResult(rule.name(), learningRate, cfg.width(), cfg.depth(), ranLosses, evals, diverged,
-                divergedAt, diverged ? Double.NaN : finalValidation, (System.nanoTime() - start) / 1e9);
+        return new TrainRunResult(
+                rule.name(),
+                learningRate,
+                cfg.width(),
+                cfg.depth(),
+                ranLosses,
+                evals,
+                diverged,
+                divergedAt,
+                diverged ? Double.NaN : finalValidation,
+                (System.nanoTime() - start) / 1e9);
     }
 }

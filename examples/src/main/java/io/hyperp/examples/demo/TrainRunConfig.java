@@ -27,8 +27,15 @@ import java.util.Objects;
  * @param optimizer      optimizer options (the non-finite policy is overridden to skip, and a skipped
  *                       step counts as divergence)
  */
-public record TrainRunConfig(int steps, int evalEvery, int evalBatches, long dataSeed, long evalSeed,
-                             double floorFraction, double divergenceLoss, OptimizerOptions optimizer) {
+public record TrainRunConfig(
+        int steps,
+        int evalEvery,
+        int evalBatches,
+        long dataSeed,
+        long evalSeed,
+        double floorFraction,
+        double divergenceLoss,
+        OptimizerOptions optimizer) {
 
     /** Validates every field. */
     public TrainRunConfig {
@@ -37,12 +44,12 @@ public record TrainRunConfig(int steps, int evalEvery, int evalBatches, long dat
         atLeastOne("evalEvery", evalEvery);
         atLeastOne("evalBatches", evalBatches);
         if (!(floorFraction >= 0 && floorFraction <= 1)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "floorFraction (%s) must be in [0, 1]", floorFraction));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "floorFraction (%s) must be in [0, 1]", floorFraction));
         }
         if (!(divergenceLoss > 0)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "divergenceLoss (%s) must be positive", divergenceLoss));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "divergenceLoss (%s) must be positive", divergenceLoss));
         }
     }
 
@@ -62,7 +69,8 @@ public record TrainRunConfig(int steps, int evalEvery, int evalBatches, long dat
 
     /** This config with another step count. */
     public TrainRunConfig withSteps(int v) {
-        return new TrainRunConfig(v, evalEvery, evalBatches, dataSeed, evalSeed, floorFraction, divergenceLoss, optimizer);
+        return new TrainRunConfig(
+                v, evalEvery, evalBatches, dataSeed, evalSeed, floorFraction, divergenceLoss, optimizer);
     }
 
     /** This config with another evaluation interval. */

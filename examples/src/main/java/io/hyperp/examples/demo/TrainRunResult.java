@@ -25,9 +25,17 @@ import java.util.Objects;
  * @param finalValidationLoss the validation loss after the last step, NaN if diverged
  * @param seconds             wall-clock time of the run
  */
-public record TrainRunResult(String rule, double learningRate, int width, int depth, double[] trainLosses,
-                             List<Eval> evals, boolean diverged, int divergedAtStep, double finalValidationLoss,
-                             double seconds) {
+public record TrainRunResult(
+        String rule,
+        double learningRate,
+        int width,
+        int depth,
+        double[] trainLosses,
+        List<Eval> evals,
+        boolean diverged,
+        int divergedAtStep,
+        double finalValidationLoss,
+        double seconds) {
 
     /**
      * One evaluation.
@@ -65,23 +73,46 @@ public record TrainRunResult(String rule, double learningRate, int width, int de
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrainRunResult r && rule.equals(r.rule)
-                && Double.compare(learningRate, r.learningRate) == 0 && width == r.width && depth == r.depth
-                && Arrays.equals(trainLosses, r.trainLosses) && evals.equals(r.evals) && diverged == r.diverged
-                && divergedAtStep == r.divergedAtStep && Double.compare(finalValidationLoss, r.finalValidationLoss) == 0
+        return o instanceof TrainRunResult r
+                && rule.equals(r.rule)
+                && Double.compare(learningRate, r.learningRate) == 0
+                && width == r.width
+                && depth == r.depth
+                && Arrays.equals(trainLosses, r.trainLosses)
+                && evals.equals(r.evals)
+                && diverged == r.diverged
+                && divergedAtStep == r.divergedAtStep
+                && Double.compare(finalValidationLoss, r.finalValidationLoss) == 0
                 && Double.compare(seconds, r.seconds) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(rule, learningRate, width, depth, Arrays.hashCode(trainLosses), evals, diverged,
-                divergedAtStep, finalValidationLoss, seconds);
+        return Objects.hash(
+                rule,
+                learningRate,
+                width,
+                depth,
+                Arrays.hashCode(trainLosses),
+                evals,
+                diverged,
+                divergedAtStep,
+                finalValidationLoss,
+                seconds);
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT,
-                "TrainRunResult[%s lr=%s width=%d depth=%d steps=%d diverged=%s final val=%.4f %.1fs]", rule,
-                learningRate, width, depth, trainLosses.length, diverged, finalValidationLoss, seconds);
+        return String.format(
+                Locale.ROOT,
+                "TrainRunResult[%s lr=%s width=%d depth=%d steps=%d diverged=%s final val=%.4f %.1fs]",
+                rule,
+                learningRate,
+                width,
+                depth,
+                trainLosses.length,
+                diverged,
+                finalValidationLoss,
+                seconds);
     }
 }

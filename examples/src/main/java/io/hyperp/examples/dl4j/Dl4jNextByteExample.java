@@ -43,8 +43,7 @@ public final class Dl4jNextByteExample {
     private static final int CORPUS_BYTES = 2_000_000;
     private static final int VALIDATION_PAIRS = 4096;
 
-    private Dl4jNextByteExample() {
-    }
+    private Dl4jNextByteExample() {}
 
     /** Runs the example; see the class documentation for the arguments. */
     public static void main(String[] args) throws IOException {
@@ -92,12 +91,20 @@ public final class Dl4jNextByteExample {
             hyperpNet.fit(ds);
             adamNet.fit(batch(as, BATCH));
             if ((s + 1) % 100 == 0 || s + 1 == steps) {
-                System.out.printf(Locale.ROOT, "%8d %14.4f %14.4f%n", s + 1, hyperpNet.score(validation),
+                System.out.printf(
+                        Locale.ROOT,
+                        "%8d %14.4f %14.4f%n",
+                        s + 1,
+                        hyperpNet.score(validation),
                         adamNet.score(validation));
             }
         }
-        System.out.printf(Locale.ROOT, "HyperP steps %d, ||1_W|| %.5f (radius %.5f)%n", binding.stepCount(),
-                hyperpNet.getParam("1_W").norm2Number().doubleValue(), binding.radius("1_W"));
+        System.out.printf(
+                Locale.ROOT,
+                "HyperP steps %d, ||1_W|| %.5f (radius %.5f)%n",
+                binding.stepCount(),
+                hyperpNet.getParam("1_W").norm2Number().doubleValue(),
+                binding.radius("1_W"));
 
         MultiLayerNetwork resumed = ModelSerializer.restoreMultiLayerNetwork(saved, true);
         HyperpDl4j.bind(resumed);
@@ -105,20 +112,36 @@ public final class Dl4jNextByteExample {
             resumed.fit(ds);
         }
         INDArray diff = resumed.params().sub(hyperpNet.params());
-        System.out.printf(Locale.ROOT, "saved at step %d, loaded and continued: largest parameter difference %.3g%n",
-                half, diff.amaxNumber().doubleValue());
+        System.out.printf(
+                Locale.ROOT,
+                "saved at step %d, loaded and continued: largest parameter difference %.3g%n",
+                half,
+                diff.amaxNumber().doubleValue());
     }
 
     /** Embedding(256 -> 32), Dense(32 -> 128, tanh), Dense(128 -> 128, tanh), Output(128 -> 256, softmax). */
     private static MultiLayerNetwork network(IUpdater updater) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .dataType(DataType.FLOAT)
                 .updater(updater)
                 .list()
                 .layer(new EmbeddingLayer.Builder().nIn(VOCAB).nOut(32).build())
-                .layer(new DenseLayer.Builder().nIn(32).nOut(128).activation(Activation.TANH).build())
-                .layer(new DenseLayer.Builder().nIn(128).nOut(128).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(128).nOut(VOCAB)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(32)
+                        .nOut(128)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(128)
+                        .nOut(128)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(128)
+                        .nOut(VOCAB)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();

@@ -21,8 +21,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  */
 public final class NdThreads {
 
-    private NdThreads() {
-    }
+    private NdThreads() {}
 
     /**
      * Sets the number of threads of ND4J's own ops and of BLAS.
@@ -31,8 +30,8 @@ public final class NdThreads {
      */
     public static void configure(int opThreads, int blasThreads) {
         if (opThreads < 1 || blasThreads < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "opThreads (%d) and blasThreads (%d) must be >= 1", opThreads, blasThreads));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT, "opThreads (%d) and blasThreads (%d) must be >= 1", opThreads, blasThreads));
         }
         Nd4j.getExecutioner(); // loads the backend, and with it the native library
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(opThreads);
@@ -51,7 +50,9 @@ public final class NdThreads {
 
     /** The current settings, for logs: {@code "ops N, blas M"}. */
     public static String describe() {
-        return String.format(Locale.ROOT, "ops %d, blas %d",
+        return String.format(
+                Locale.ROOT,
+                "ops %d, blas %d",
                 NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
                 Nd4j.factory().blas().getMaxThreads());
     }

@@ -93,7 +93,13 @@ final class Tape {
 
     /** {@code c = alpha * op(a) op(b) + beta * c}; rank 2, or batched over leading axes for rank >= 3. */
     void mm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
-        custom(new Mmul(a, b, c, alpha, beta, MMulTranspose.builder().transposeA(transA).transposeB(transB).build()));
+        custom(new Mmul(
+                a,
+                b,
+                c,
+                alpha,
+                beta,
+                MMulTranspose.builder().transposeA(transA).transposeB(transB).build()));
     }
 
     /** {@code z = x * y}. */
@@ -128,7 +134,10 @@ final class Tape {
 
     /** {@code z = value} everywhere (NaN in z included). */
     void fill(INDArray z, double value) {
-        custom(DynamicCustomOp.builder("assign").addInputs(z, constant(value)).addOutputs(z).build());
+        custom(DynamicCustomOp.builder("assign")
+                .addInputs(z, constant(value))
+                .addOutputs(z)
+                .build());
     }
 
     /** {@code z = 1 / sqrt(x)}. */
@@ -153,14 +162,22 @@ final class Tape {
 
     /** Row maxima of a matrix {@code x} into {@code z} of shape {@code [rows, 1]}. */
     void rowMax(INDArray x, INDArray z) {
-        custom(DynamicCustomOp.builder("reduce_max").addInputs(x).addOutputs(z).addIntegerArguments(1)
-                .addBooleanArguments(true).build());
+        custom(DynamicCustomOp.builder("reduce_max")
+                .addInputs(x)
+                .addOutputs(z)
+                .addIntegerArguments(1)
+                .addBooleanArguments(true)
+                .build());
     }
 
     /** Row sums of squares of a matrix {@code x} into {@code z} of shape {@code [rows, 1]}. */
     void rowSumSquares(INDArray x, INDArray z) {
-        custom(DynamicCustomOp.builder("reduce_sqnorm").addInputs(x).addOutputs(z).addIntegerArguments(1)
-                .addBooleanArguments(true).build());
+        custom(DynamicCustomOp.builder("reduce_sqnorm")
+                .addInputs(x)
+                .addOutputs(z)
+                .addIntegerArguments(1)
+                .addBooleanArguments(true)
+                .build());
     }
 
     /**
@@ -168,8 +185,11 @@ final class Tape {
      * {@code z}: rows of a matrix, entries of a vector.
      */
     void gather(INDArray table, INDArray indices, INDArray z) {
-        custom(DynamicCustomOp.builder("gather").addInputs(table, indices).addOutputs(z)
-                .addIntegerArguments(0).build());
+        custom(DynamicCustomOp.builder("gather")
+                .addInputs(table, indices)
+                .addOutputs(z)
+                .addIntegerArguments(0)
+                .build());
     }
 
     /**
@@ -177,7 +197,10 @@ final class Tape {
      * (serially) so that repeated indices add up correctly and in a fixed order.
      */
     void scatterAdd(INDArray table, INDArray indices, INDArray updates) {
-        custom(DynamicCustomOp.builder("scatter_add").addInputs(table, indices, updates).addOutputs(table)
-                .addBooleanArguments(true).build());
+        custom(DynamicCustomOp.builder("scatter_add")
+                .addInputs(table, indices, updates)
+                .addOutputs(table)
+                .addBooleanArguments(true)
+                .build());
     }
 }

@@ -123,7 +123,6 @@ public final class TinyGpt {
     private final double attnScale;
     private final double logitMult;
 
-
     private final List<Param> params;
     private final ParamSet valueSet;
     private final ParamSet gradSet;
@@ -136,16 +135,16 @@ public final class TinyGpt {
     private final Buffers buffers;
     private boolean forwardRan;
     private final MoeLayerConfig moeConfig; // null for the dense model
-    private boolean moeFailed;               // the last forward met non-finite router logits
+    private boolean moeFailed; // the last forward met non-finite router logits
 
     // Inputs.
     private final int[] hostInputs;
     private final int[] hostTargets; // flat indices n * vocab + target_n into the [N, V] logits
-    private final INDArray inputs;   // INT32 [N]
-    private final INDArray targets;  // INT32 [N], flat indices as in hostTargets
+    private final INDArray inputs; // INT32 [N]
+    private final INDArray targets; // INT32 [N], flat indices as in hostTargets
 
     // Loss parts read back to the host after the forward tape.
-    private final INDArray lossSum;    // [1, 1] sum over tokens of logsumexp(z) - z[target]
+    private final INDArray lossSum; // [1, 1] sum over tokens of logsumexp(z) - z[target]
 
     /** Parameters, gradients and saved activations of one block. */
     private static final class Block {
@@ -180,9 +179,9 @@ public final class TinyGpt {
      * {@link Saved}.
      */
     private final class Buffers {
-        final INDArray h = buf(tokens, width);          // residual stream
-        final INDArray dh = buf(tokens, width);         // its gradient
-        final INDArray dn = buf(tokens, width);         // gradient of a norm output
+        final INDArray h = buf(tokens, width); // residual stream
+        final INDArray dh = buf(tokens, width); // its gradient
+        final INDArray dn = buf(tokens, width); // gradient of a norm output
         final INDArray tmpD = buf(tokens, width);
         final INDArray colD = buf(tokens, 1);
         final INDArray tmpHd = buf(tokens * heads, headDim);
@@ -216,7 +215,9 @@ public final class TinyGpt {
 
         /** The first {@code rows} entries of {@link #onesRows} as a {@code [1, rows]} row. */
         INDArray onesRow(long rows) {
-            return onesRows.reshape(onesRows.length()).get(NDArrayIndex.interval(0, rows)).reshape(1, rows);
+            return onesRows.reshape(onesRows.length())
+                    .get(NDArrayIndex.interval(0, rows))
+                    .reshape(1, rows);
         }
     }
 
@@ -225,7 +226,7 @@ public final class TinyGpt {
         final INDArray xhat1 = buf(tokens, width);
         final INDArray r1 = buf(tokens, 1);
         final INDArray n1 = buf(tokens, width);
-        final INDArray qs = buf(tokens, width);   // queries entering attention (normalized, gained, scaled)
+        final INDArray qs = buf(tokens, width); // queries entering attention (normalized, gained, scaled)
         final INDArray ks = buf(tokens, width);
         final INDArray v = buf(tokens, width);
         // QK-norm only:
@@ -233,7 +234,7 @@ public final class TinyGpt {
         final INDArray khat = cfg.qkNorm() ? buf(tokens * heads, headDim) : null;
         final INDArray rq = cfg.qkNorm() ? buf(tokens * heads, 1) : null;
         final INDArray rk = cfg.qkNorm() ? buf(tokens * heads, 1) : null;
-        final INDArray gqEff = cfg.qkNorm() ? buf(headDim) : null;      // gq / sqrt(h)
+        final INDArray gqEff = cfg.qkNorm() ? buf(headDim) : null; // gq / sqrt(h)
         final INDArray q4 = headView(qs);
         final INDArray k4 = headView(ks);
         final INDArray v4 = headView(v);
@@ -243,10 +244,10 @@ public final class TinyGpt {
         final INDArray xhat2 = buf(tokens, width);
         final INDArray r2 = buf(tokens, 1);
         final INDArray n2 = buf(tokens, width);
-        final INDArray act = buf(tokens, ffn);   // silu(n2 W1^T)
-        final INDArray sig = buf(tokens, ffn);   // sigmoid(n2 W1^T)
-        final INDArray u3 = buf(tokens, ffn);    // n2 W3^T
-        final INDArray m = buf(tokens, ffn);     // act * u3
+        final INDArray act = buf(tokens, ffn); // silu(n2 W1^T)
+        final INDArray sig = buf(tokens, ffn); // sigmoid(n2 W1^T)
+        final INDArray u3 = buf(tokens, ffn); // n2 W3^T
+        final INDArray m = buf(tokens, ffn); // act * u3
     }
 
     private final Function<ParamSpec, InitScheme> initOf;
@@ -383,8 +384,8 @@ public final class TinyGpt {
         Objects.requireNonNull(init, "init");
         Objects.requireNonNull(moe, "moe");
         if (moe.modelDim() != cfg.width()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "moe: modelDim (%d) must equal the model's width (%d)", moe.modelDim(), cfg.width()));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT, "moe: modelDim (%d) must equal the model's width (%d)", moe.modelDim(), cfg.width()));
         }
         return new TinyGpt(cfg, init, moe);
     }
@@ -509,8 +510,7 @@ public final class TinyGpt {
      * @param routerZ        the mean over MoE layers of their router Z (mean over tokens of the squared
      *                       logsumexp of the router logits); NaN for the dense model
      */
-    public record Indicators(double attentionZ, double outputRms, double outlierPercent, double routerZ) {
-    }
+    public record Indicators(double attentionZ, double outputRms, double outlierPercent, double routerZ) {}
 
     /**
      * The stability indicators (SPEC section 6) of the batch last seen by {@link #forwardBackward} or
@@ -537,7 +537,12 @@ public final class TinyGpt {
         INDArray scores = Nd4j.create(dt, new long[] {batch, heads, ctx, ctx}, 'c');
         double zSum = 0;
         for (Saved s : savedList) {
-            Nd4j.exec(new Mmul(s.q4, s.k4, scores, alpha, 0.0,
+            Nd4j.exec(new Mmul(
+                    s.q4,
+                    s.k4,
+                    scores,
+                    alpha,
+                    0.0,
                     MMulTranspose.builder().transposeA(false).transposeB(true).build()));
             zSum += sumSquaredCausalLogSumExp(scores.data().asDouble());
         }
@@ -568,8 +573,11 @@ public final class TinyGpt {
                 routerZ += b.moe.lastStats().routerZ() / depth;
             }
         }
-        return new Indicators(zSum / ((double) depth * batch * heads * ctx), Math.sqrt(msSum / (2.0 * depth)),
-                outlierSum / depth, routerZ);
+        return new Indicators(
+                zSum / ((double) depth * batch * heads * ctx),
+                Math.sqrt(msSum / (2.0 * depth)),
+                outlierSum / depth,
+                routerZ);
     }
 
     /** Sum over the rows of [B, H, T, T] attention logits of (logsumexp over the causal part of the row)^2. */
@@ -649,14 +657,18 @@ public final class TinyGpt {
         Objects.requireNonNull(tokens, "tokens");
         int row = ctx + 1;
         if (tokens.length != batch * row) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "tokens: expected batch * (context + 1) = %d * %d = %d, found length %d", batch, row,
-                    batch * row, tokens.length));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "tokens: expected batch * (context + 1) = %d * %d = %d, found length %d",
+                    batch,
+                    row,
+                    batch * row,
+                    tokens.length));
         }
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= vocab) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "tokens[%d] (%d) must be in [0, %d)", i, tokens[i], vocab));
+                throw new IllegalArgumentException(
+                        String.format(Locale.ROOT, "tokens[%d] (%d) must be in [0, %d)", i, tokens[i], vocab));
             }
         }
         for (int b = 0; b < batch; b++) {
@@ -672,8 +684,8 @@ public final class TinyGpt {
 
     // ---------------------------------------------------------------- forward
 
-    private void recordForward(Tape t, Buffers z, INDArray embed, Block[] blocks, Saved[] saved,
-                               INDArray finalGain, INDArray head) {
+    private void recordForward(
+            Tape t, Buffers z, INDArray embed, Block[] blocks, Saved[] saved, INDArray finalGain, INDArray head) {
         t.gather(embed, inputs, z.h);
         for (int l = 0; l < blocks.length; l++) {
             recordAttentionForward(t, z, blocks[l], saved[l]);
@@ -755,8 +767,16 @@ public final class TinyGpt {
 
     // ---------------------------------------------------------------- backward
 
-    private void recordBackward(Tape t, Buffers z, INDArray dEmbed, Block[] blocks, Saved[] saved,
-                                INDArray finalGain, INDArray dFinalGain, INDArray head, INDArray dHead) {
+    private void recordBackward(
+            Tape t,
+            Buffers z,
+            INDArray dEmbed,
+            Block[] blocks,
+            Saved[] saved,
+            INDArray finalGain,
+            INDArray dFinalGain,
+            INDArray head,
+            INDArray dHead) {
         double c = logitMult / tokens;
         // dL/dz = (softmax - onehot(target)) * c / N, the factor applied below
         t.scatterAdd(z.probs.reshape((long) tokens * vocab), targets, z.minusOnes);
@@ -773,20 +793,20 @@ public final class TinyGpt {
 
     private void recordMlpBackward(Tape t, Buffers z, Block b, Saved s) {
         if (b.moe != null) {
-            t.scale(z.dh, rho, z.tmpD);                                   // dL/dy of the layer
-            t.call(() -> z.dn.assign(b.moe.backward(z.tmpD)));          // its parameter gradients, dL/dn2
+            t.scale(z.dh, rho, z.tmpD); // dL/dy of the layer
+            t.call(() -> z.dn.assign(b.moe.backward(z.tmpD))); // its parameter gradients, dL/dn2
             rmsBackward(t, z, z.dn, s.xhat2, s.r2, b.g2, b.dg2, 1.0, z.tmpD, z.colD, z.dh, true);
             return;
         }
         t.mm(z.dh, s.m, b.dw2, true, false, rho, 0.0);
-        t.mm(z.dh, b.w2, z.dm, false, false, rho, 0.0);   // dL/dm
-        t.mul(z.dm, s.act, z.du3);                         // dL/du3
-        t.mul(z.dm, s.u3, z.dm);                           // dL/dact
+        t.mm(z.dh, b.w2, z.dm, false, false, rho, 0.0); // dL/dm
+        t.mul(z.dm, s.act, z.du3); // dL/du3
+        t.mul(z.dm, s.u3, z.dm); // dL/dact
         // silu'(u) = sig + act * (1 - sig)
         t.rsub(s.sig, 1.0, z.tmpF);
         t.mul(z.tmpF, s.act, z.tmpF);
         t.add(z.tmpF, s.sig, z.tmpF);
-        t.mul(z.dm, z.tmpF, z.dm);                         // dL/du1
+        t.mul(z.dm, z.tmpF, z.dm); // dL/du1
         t.mm(z.dm, s.n2, b.dw1, true, false, 1.0, 0.0);
         t.mm(z.du3, s.n2, b.dw3, true, false, 1.0, 0.0);
         t.mm(z.dm, b.w1, z.dn, false, false, 1.0, 0.0);
@@ -828,9 +848,19 @@ public final class TinyGpt {
      * xhat))} with {@code dxhat = dout * gain}. Destroys {@code dout}; {@code dx} may be {@code dout}
      * when not accumulating.
      */
-    private static void rmsBackward(Tape t, Buffers z, INDArray dout, INDArray xhat, INDArray r, INDArray gain,
-                                    INDArray dgain, double gainGradScale, INDArray tmp, INDArray col, INDArray dx,
-                                    boolean accumulate) {
+    private static void rmsBackward(
+            Tape t,
+            Buffers z,
+            INDArray dout,
+            INDArray xhat,
+            INDArray r,
+            INDArray gain,
+            INDArray dgain,
+            double gainGradScale,
+            INDArray tmp,
+            INDArray col,
+            INDArray dx,
+            boolean accumulate) {
         long rows = xhat.size(0);
         long c = xhat.size(1);
         t.mul(dout, xhat, tmp);

@@ -30,8 +30,18 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param seed            seed of the initialization
  * @param dtype           floating-point type of every parameter and buffer (FLOAT or DOUBLE)
  */
-public record TinyGptConfig(int vocab, int context, int batch, int depth, int width, int headDim, int ffn,
-                            boolean qkNorm, double logitMultiplier, long seed, DataType dtype) {
+public record TinyGptConfig(
+        int vocab,
+        int context,
+        int batch,
+        int depth,
+        int width,
+        int headDim,
+        int ffn,
+        boolean qkNorm,
+        double logitMultiplier,
+        long seed,
+        DataType dtype) {
 
     /** Validates every field; see the class documentation. */
     public TinyGptConfig {
@@ -44,21 +54,22 @@ public record TinyGptConfig(int vocab, int context, int batch, int depth, int wi
         positive("headDim", headDim);
         positive("ffn", ffn);
         if (width % headDim != 0) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "width (%d) must be a multiple of headDim (%d)", width, headDim));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "width (%d) must be a multiple of headDim (%d)", width, headDim));
         }
         if (!(logitMultiplier > 0 && Double.isFinite(logitMultiplier))) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "logitMultiplier (%s) must be positive and finite", logitMultiplier));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "logitMultiplier (%s) must be positive and finite", logitMultiplier));
         }
         if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "dtype (%s) must be FLOAT or DOUBLE", dtype));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "dtype (%s) must be FLOAT or DOUBLE", dtype));
         }
         long tokens = (long) batch * context;
         if (tokens * Math.max(Math.max(width, ffn), vocab) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "batch * context * max(width, ffn, vocab) (%d * %d) is too large", tokens,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "batch * context * max(width, ffn, vocab) (%d * %d) is too large",
+                    tokens,
                     Math.max(Math.max(width, ffn), vocab)));
         }
     }

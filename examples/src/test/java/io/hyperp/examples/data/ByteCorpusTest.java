@@ -51,8 +51,8 @@ class ByteCorpusTest {
 
     @Test
     void load_missingResource_throwsIseSayingHowToBuild() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ByteCorpus.load("/corpus/nothing-here.jar", 10, 0.1));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> ByteCorpus.load("/corpus/nothing-here.jar", 10, 0.1));
         assertTrue(e.getMessage().contains("mvn package"), e.getMessage());
     }
 
@@ -107,7 +107,8 @@ class ByteCorpusTest {
     void sampler_wrongBufferLength_throwsIaeAndLeavesBufferUntouched() {
         int[] out = new int[10];
         Arrays.fill(out, -5);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> guava.sampler(ByteCorpus.Split.TRAIN, 1L).nextBatch(2, 8, out));
         assertTrue(e.getMessage().contains("out"), e.getMessage());
         assertTrue(Arrays.stream(out).allMatch(v -> v == -5));
@@ -116,7 +117,8 @@ class ByteCorpusTest {
     @Test
     void sampler_windowLongerThanSplit_throwsIae() {
         ByteCorpus corpus = ByteCorpus.of("short", new byte[20], 0.25);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> corpus.sampler(ByteCorpus.Split.VALIDATION, 1L).nextBatch(1, 5, new int[6]));
     }
 

@@ -51,7 +51,8 @@ class DemoCommandTest {
         assertEquals(cells.size(), sweep.points().size());
         Set<String> seen = new HashSet<>();
         for (SweepPoint p : sweep.points()) {
-            String key = p.label("method") + "/" + p.label(SweepPoint.WIDTH) + "/" + SweepPoint.format(p.learningRate());
+            String key =
+                    p.label("method") + "/" + p.label(SweepPoint.WIDTH) + "/" + SweepPoint.format(p.learningRate());
             assertTrue(seen.add(key), "run listed twice: " + key);
             boolean diverged = Boolean.parseBoolean(p.label("diverged"));
             assertEquals(diverged, Double.isNaN(p.loss()), key);
@@ -67,14 +68,22 @@ class DemoCommandTest {
 
         // curves.csv: every run's evaluations (every 3 steps: 2 per run), the last equal to runs.csv's loss
         List<String> curves = Files.readAllLines(out.resolve("curves.csv"), StandardCharsets.UTF_8);
-        assertEquals("method,width,depth,top_k,lr,step,train_loss,validation_loss,attention_z,output_rms,outlier_pct,"
-                + "router_z",
+        assertEquals(
+                "method,width,depth,top_k,lr,step,train_loss,validation_loss,attention_z,output_rms,outlier_pct,"
+                        + "router_z",
                 curves.get(0));
         assertEquals(1 + 2 * cells.size(), curves.size());
         for (SweepPoint p : sweep.points()) {
-            String prefix = String.format(Locale.ROOT, "%s,%s,2,0,%s,6,", p.label("method"), p.label(SweepPoint.WIDTH),
+            String prefix = String.format(
+                    Locale.ROOT,
+                    "%s,%s,2,0,%s,6,",
+                    p.label("method"),
+                    p.label(SweepPoint.WIDTH),
                     SweepPoint.format(p.learningRate()));
-            String line = curves.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+            String line = curves.stream()
+                    .filter(l -> l.startsWith(prefix))
+                    .findFirst()
+                    .orElseThrow();
             String[] cols = line.split(",");
             assertEquals(p.loss(), Double.parseDouble(cols[7]), 1e-12, line);
             if (!Double.isNaN(p.loss())) {
@@ -86,7 +95,8 @@ class DemoCommandTest {
         }
 
         // summary.json: parseable, one entry per method with an optimum record per scale
-        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        JsonNode summary =
+                new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals("width", summary.get("axis").asText());
         assertEquals(cells.size(), summary.get("runs").asInt());
         for (DemoPlan.Method m : plan.methods()) {
@@ -114,7 +124,8 @@ class DemoCommandTest {
         // the printed table names every method and scale
         for (DemoPlan.Method m : plan.methods()) {
             for (int s : plan.scales()) {
-                assertTrue(o.out().lines().anyMatch(l -> l.startsWith(m.title()) && l.contains(" " + s + " ")),
+                assertTrue(
+                        o.out().lines().anyMatch(l -> l.startsWith(m.title()) && l.contains(" " + s + " ")),
                         "no table row for " + m.title() + " at width " + s + ":\n" + o.out());
             }
         }
@@ -141,7 +152,8 @@ class DemoCommandTest {
                 assertTrue(routerZ > 0 && Double.isFinite(routerZ), "router Z of an MoE run: " + line);
             }
         }
-        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        JsonNode summary =
+                new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals("top_k", summary.get("axis").asText());
         assertNotNull(ImageIO.read(out.resolve("stability.png").toFile()));
     }

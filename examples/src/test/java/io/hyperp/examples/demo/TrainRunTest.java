@@ -41,7 +41,9 @@ class TrainRunTest {
         assertFalse(r.diverged());
         assertEquals(-1, r.divergedAtStep());
         assertEquals(40, r.stepsRun());
-        assertEquals(List.of(20, 40), r.evals().stream().map(TrainRunResult.Eval::step).toList());
+        assertEquals(
+                List.of(20, 40),
+                r.evals().stream().map(TrainRunResult.Eval::step).toList());
         assertEquals(r.evals(), seen);
         assertEquals(r.evals().get(1).validationLoss(), r.finalValidationLoss(), 0.0);
         assertEquals("hyperp", r.rule());
@@ -75,26 +77,32 @@ class TrainRunTest {
 
     @Test
     void run_ruleWithOtherResidualMultiplier_throwsIae() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> TrainRun.run(small(), Parameterizations.standard(0.0), 0.01, short40(), corpus));
         assertTrue(e.getMessage().contains("residual"), e.getMessage());
     }
 
     @Test
     void run_badLearningRate_throwsIae() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> TrainRun.run(small(), Parameterizations.hyperP(2), Double.NaN, short40(), corpus));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> TrainRun.run(small(), Parameterizations.hyperP(2), 0.0, short40(), corpus));
     }
 
     @Test
     void config_badValues_throwIaeNamingField() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrainRunConfig.defaults().withSteps(0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> TrainRunConfig.defaults().withSteps(0));
         assertTrue(e.getMessage().contains("steps (0)"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> TrainRunConfig.defaults().withFloorFraction(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> TrainRunConfig.defaults().withDivergenceLoss(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> TrainRunConfig.defaults().withEvalBatches(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> TrainRunConfig.defaults().withFloorFraction(Double.NaN));
+        assertThrows(
+                IllegalArgumentException.class, () -> TrainRunConfig.defaults().withDivergenceLoss(Double.NaN));
+        assertThrows(
+                IllegalArgumentException.class, () -> TrainRunConfig.defaults().withEvalBatches(0));
     }
 }

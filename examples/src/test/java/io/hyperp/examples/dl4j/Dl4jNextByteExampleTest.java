@@ -23,7 +23,7 @@ class Dl4jNextByteExampleTest {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("OUTPUT_HEAD") && printed.contains("SPHERE_MUON"), printed);
         assertTrue(printed.contains("HyperP steps 4,"), printed);
-        assertTrue(printed.contains("saved at step 2, loaded and continued: largest parameter difference 0.00"),
-                printed);
+        assertTrue(
+                printed.contains("saved at step 2, loaded and continued: largest parameter difference 0.00"), printed);
     }
 }

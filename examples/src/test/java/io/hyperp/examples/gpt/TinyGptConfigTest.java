@@ -42,34 +42,41 @@ class TinyGptConfigTest {
 
     @Test
     void constructor_widthNotMultipleOfHeadDim_throwsIae() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TinyGptConfig.defaults().withWidth(100));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> TinyGptConfig.defaults().withWidth(100));
         assertTrue(e.getMessage().contains("width (100)"), e.getMessage());
     }
 
     @Test
     void constructor_nonPositiveSize_throwsIaeNamingIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TinyGptConfig.defaults().withDepth(0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> TinyGptConfig.defaults().withDepth(0));
         assertTrue(e.getMessage().contains("depth (0)"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> TinyGptConfig.defaults().withBatch(-1));
-        assertThrows(IllegalArgumentException.class, () -> TinyGptConfig.defaults().withContext(0));
-        assertThrows(IllegalArgumentException.class, () -> TinyGptConfig.defaults().withVocab(0));
-        assertThrows(IllegalArgumentException.class, () -> TinyGptConfig.defaults().withFfn(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> TinyGptConfig.defaults().withBatch(-1));
+        assertThrows(
+                IllegalArgumentException.class, () -> TinyGptConfig.defaults().withContext(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> TinyGptConfig.defaults().withVocab(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> TinyGptConfig.defaults().withFfn(0));
     }
 
     @Test
     void constructor_badLogitMultiplier_throwsIae() {
-        assertThrows(IllegalArgumentException.class, () -> TinyGptConfig.defaults().withLogitMultiplier(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> TinyGptConfig.defaults().withLogitMultiplier(0.0));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> TinyGptConfig.defaults().withLogitMultiplier(Double.NaN));
+        assertThrows(
+                IllegalArgumentException.class, () -> TinyGptConfig.defaults().withLogitMultiplier(0.0));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> TinyGptConfig.defaults().withLogitMultiplier(Double.POSITIVE_INFINITY));
     }
 
     @Test
     void constructor_unsupportedDtype_throwsIae() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TinyGptConfig.defaults().withDtype(DataType.HALF));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> TinyGptConfig.defaults().withDtype(DataType.HALF));
         assertTrue(e.getMessage().contains("dtype"), e.getMessage());
     }
 }

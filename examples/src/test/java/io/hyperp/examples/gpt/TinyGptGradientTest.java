@@ -114,8 +114,13 @@ class TinyGptGradientTest {
                 double g = flatGrad.getDouble(i);
                 checked++;
                 if (!(Math.abs(fd - g) <= ABS_TOL + REL_TOL * Math.abs(g))) {
-                    failures.add(String.format(Locale.ROOT, "%s[%d]: analytic %.10g, central difference %.10g",
-                            p.spec().name(), i, g, fd));
+                    failures.add(String.format(
+                            Locale.ROOT,
+                            "%s[%d]: analytic %.10g, central difference %.10g",
+                            p.spec().name(),
+                            i,
+                            g,
+                            fd));
                 }
             }
             // One random direction over the whole tensor: <grad, u> against the directional difference.
@@ -134,12 +139,17 @@ class TinyGptGradientTest {
             double scale = grad.norm2Number().doubleValue() * u.norm2Number().doubleValue();
             checked++;
             if (!(Math.abs(fd - g) <= ABS_TOL + REL_TOL * scale)) {
-                failures.add(String.format(Locale.ROOT, "%s direction: analytic %.10g, central difference %.10g",
-                        p.spec().name(), g, fd));
+                failures.add(String.format(
+                        Locale.ROOT,
+                        "%s direction: analytic %.10g, central difference %.10g",
+                        p.spec().name(),
+                        g,
+                        fd));
             }
         }
-        assertTrue(failures.isEmpty(), failures.size() + " of " + checked + " checks failed:\n"
-                + String.join("\n", failures));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + checked + " checks failed:\n" + String.join("\n", failures));
         // The gradients at the point itself are untouched by the probing (loss() only runs forward).
         assertEquals(loss, objective(model, tokens), 0.0, "loss after probing must be bit-identical");
     }

@@ -63,17 +63,17 @@ class TinyGptIndicatorsTest {
 
     @Test
     void indicators_moeSqrtGateTop2_matchJavaReferenceIncludingRouterZ() {
-        check(small(true), moe(4, 2, false, true), 31, model -> { });
+        check(small(true), moe(4, 2, false, true), 31, model -> {});
     }
 
     @Test
     void indicators_moePlainGatesTop1_matchJavaReferenceIncludingRouterZ() {
-        check(small(false), moe(3, 1, false, false), 32, model -> { });
+        check(small(false), moe(3, 1, false, false), 32, model -> {});
     }
 
     @Test
     void indicators_moeSqrtGateWithSharedExpert_matchJavaReferenceIncludingRouterZ() {
-        check(small(true), moe(4, 3, true, true), 33, model -> { });
+        check(small(true), moe(4, 3, true, true), 33, model -> {});
     }
 
     @Test
@@ -82,8 +82,8 @@ class TinyGptIndicatorsTest {
         // outputs taken as differences of streams of similar size) against a double reference on the
         // float32-rounded parameters: agreement to ~1e-6 relative; 1e-4 leaves a margin and still
         // catches a wrong term, which changes the values by percents.
-        check(small(true).withDtype(DataType.FLOAT), moe(4, 2, false, true), 34, model -> { }, 1e-4);
-        check(small(false).withDtype(DataType.FLOAT), null, 35, model -> { }, 1e-4);
+        check(small(true).withDtype(DataType.FLOAT), moe(4, 2, false, true), 34, model -> {}, 1e-4);
+        check(small(false).withDtype(DataType.FLOAT), null, 35, model -> {}, 1e-4);
     }
 
     @Test
@@ -105,8 +105,8 @@ class TinyGptIndicatorsTest {
 
     private static MoeLayerConfig moe(int experts, int topK, boolean shared, boolean sqrtGate) {
         // Experts of width 4 d / k (at least 1), HyperP's Switch loss weight.
-        return MoeLayerConfig.granular(8, new RouterConfig(experts, topK, shared, sqrtGate,
-                RouterConfig.DEFAULT_SHARED_WEIGHT));
+        return MoeLayerConfig.granular(
+                8, new RouterConfig(experts, topK, shared, sqrtGate, RouterConfig.DEFAULT_SHARED_WEIGHT));
     }
 
     private static TinyGpt create(TinyGptConfig cfg, MoeLayerConfig moe) {
@@ -126,7 +126,7 @@ class TinyGptIndicatorsTest {
     }
 
     private static void check(TinyGptConfig cfg, long seed) {
-        check(cfg, seed, model -> { });
+        check(cfg, seed, model -> {});
     }
 
     /** Checks every indicator and returns the outlier percentage. */
@@ -135,14 +135,14 @@ class TinyGptIndicatorsTest {
     }
 
     /** As above for a model with mixture-of-experts {@code moe} (null: dense), router Z included. */
-    private static double check(TinyGptConfig cfg, MoeLayerConfig moe, long seed,
-                                java.util.function.Consumer<TinyGpt> plant) {
+    private static double check(
+            TinyGptConfig cfg, MoeLayerConfig moe, long seed, java.util.function.Consumer<TinyGpt> plant) {
         return check(cfg, moe, seed, plant, 1e-9);
     }
 
     /** As above with relative tolerance {@code rel} for attention Z, output RMS and router Z. */
-    private static double check(TinyGptConfig cfg, MoeLayerConfig moe, long seed,
-                                java.util.function.Consumer<TinyGpt> plant, double rel) {
+    private static double check(
+            TinyGptConfig cfg, MoeLayerConfig moe, long seed, java.util.function.Consumer<TinyGpt> plant, double rel) {
         TinyGpt model = create(cfg, moe);
         SplittableRandom rng = new SplittableRandom(seed);
         for (TinyGpt.Param p : model.params()) {
@@ -262,8 +262,12 @@ class TinyGptIndicatorsTest {
             add(h, mlp);
             outlierSum += outlierPercent(h);
         }
-        return new double[] {zSum / depth, Math.sqrt(msSum / (2 * depth)), outlierSum / depth,
-            moe == null ? Double.NaN : routerZ[0] / (depth * n)};
+        return new double[] {
+            zSum / depth,
+            Math.sqrt(msSum / (2 * depth)),
+            outlierSum / depth,
+            moe == null ? Double.NaN : routerZ[0] / (depth * n)
+        };
     }
 
     /** 100 times the fraction of entries more than 5 unbiased std from their row's mean. */
@@ -297,8 +301,8 @@ class TinyGptIndicatorsTest {
      * E(x) = W_down (silu(W_gate x) * (W_up x)), s_r, s_s the routed and shared scales. Adds each token's
      * (logsumexp of all router logits)^2 to routerZ[0].
      */
-    private static double[][] moeReference(TinyGpt model, String p, MoeLayerConfig moe, double[][] x,
-                                           double[] routerZ) {
+    private static double[][] moeReference(
+            TinyGpt model, String p, MoeLayerConfig moe, double[][] x, double[] routerZ) {
         RouterConfig rc = moe.router();
         int d = moe.modelDim();
         int f = moe.expertWidth();
@@ -344,9 +348,18 @@ class TinyGptIndicatorsTest {
                 }
             }
             if (rc.sharedExpert()) {
-                double[] sg = model.values().array(p + "shared.w_gate").dup('c').data().asDouble();
-                double[] su = model.values().array(p + "shared.w_up").dup('c').data().asDouble();
-                double[] sd = model.values().array(p + "shared.w_down").dup('c').data().asDouble();
+                double[] sg = model.values()
+                        .array(p + "shared.w_gate")
+                        .dup('c')
+                        .data()
+                        .asDouble();
+                double[] su =
+                        model.values().array(p + "shared.w_up").dup('c').data().asDouble();
+                double[] sd = model.values()
+                        .array(p + "shared.w_down")
+                        .dup('c')
+                        .data()
+                        .asDouble();
                 double[] out = expert(x[r], sg, su, sd, 0, 0, d, f);
                 for (int o = 0; o < d; o++) {
                     y[r][o] += rc.sharedScale() * out[o];
@@ -357,8 +370,8 @@ class TinyGptIndicatorsTest {
     }
 
     /** W_down (silu(W_gate x) * (W_up x)) with row-major [f, d] and [d, f] matrices at the given offsets. */
-    private static double[] expert(double[] x, double[] wg, double[] wu, double[] wd, int inOff, int outOff,
-                                   int d, int f) {
+    private static double[] expert(
+            double[] x, double[] wg, double[] wu, double[] wd, int inOff, int outOff, int d, int f) {
         double[] hid = new double[f];
         for (int o = 0; o < f; o++) {
             double a = 0;

@@ -32,30 +32,36 @@ class TinyGptMoeTest {
     }
 
     private static MoeLayerConfig moe(int experts, int topK, boolean shared, boolean sqrtGate) {
-        return MoeLayerConfig.granular(8, new RouterConfig(experts, topK, shared, sqrtGate,
-                RouterConfig.DEFAULT_SHARED_WEIGHT));
+        return MoeLayerConfig.granular(
+                8, new RouterConfig(experts, topK, shared, sqrtGate, RouterConfig.DEFAULT_SHARED_WEIGHT));
     }
 
     @Test
     void forwardBackward_sqrtGate_everyGradientMatchesCentralDifferences() {
         TinyGptConfig cfg = small(DataType.DOUBLE);
-        TinyGptGradientTest.checkAllGradients(TinyGpt.create(cfg, s -> TinyGpt.defaultInit(s.role()),
-                moe(4, 2, false, true)), cfg, 21);
+        TinyGptGradientTest.checkAllGradients(
+                TinyGpt.create(cfg, s -> TinyGpt.defaultInit(s.role()), moe(4, 2, false, true)), cfg, 21);
     }
 
     @Test
     void forwardBackward_plainGatesWithSharedExpert_everyGradientMatchesCentralDifferences() {
         TinyGptConfig cfg = small(DataType.DOUBLE);
-        TinyGptGradientTest.checkAllGradients(TinyGpt.create(cfg, s -> TinyGpt.defaultInit(s.role()),
-                moe(4, 3, true, false)), cfg, 22);
+        TinyGptGradientTest.checkAllGradients(
+                TinyGpt.create(cfg, s -> TinyGpt.defaultInit(s.role()), moe(4, 3, true, false)), cfg, 22);
     }
 
     @Test
     void params_replaceTheMlpByRouterAndExperts() {
-        TinyGpt model = TinyGpt.create(small(DataType.FLOAT), s -> TinyGpt.defaultInit(s.role()), moe(4, 2, false, true));
-        assertFalse(model.specs().stream().anyMatch(s -> s.name().contains("mlp.gate")), model.specs().toString());
-        assertEquals(2, model.specs().stream().filter(s -> s.role() == ParamRole.ROUTER).count());
-        assertTrue(model.specs().stream().filter(s -> s.role() == ParamRole.EXPERT).count() >= 6);
+        TinyGpt model =
+                TinyGpt.create(small(DataType.FLOAT), s -> TinyGpt.defaultInit(s.role()), moe(4, 2, false, true));
+        assertFalse(
+                model.specs().stream().anyMatch(s -> s.name().contains("mlp.gate")),
+                model.specs().toString());
+        assertEquals(
+                2,
+                model.specs().stream().filter(s -> s.role() == ParamRole.ROUTER).count());
+        assertTrue(
+                model.specs().stream().filter(s -> s.role() == ParamRole.EXPERT).count() >= 6);
     }
 
     @Test
@@ -82,7 +88,8 @@ class TinyGptMoeTest {
     @Test
     void create_moeWidthMismatch_throwsIaeNamingBoth() {
         MoeLayerConfig wrong = MoeLayerConfig.granular(16, RouterConfig.defaults());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> TinyGpt.create(small(DataType.FLOAT), s -> TinyGpt.defaultInit(s.role()), wrong));
         assertTrue(e.getMessage().contains("modelDim (16) must equal the model's width (8)"), e.getMessage());
     }
@@ -92,10 +99,10 @@ class TinyGptMoeTest {
         // Degenerate routings: top-1 (the gate is always 1, so the router learns only through the
         // balance loss) and k = E (every token uses every expert), at depth 1 to keep the test fast.
         TinyGptConfig cfg = small(DataType.DOUBLE).withDepth(1);
-        TinyGptGradientTest.checkAllGradients(TinyGpt.create(cfg, s -> TinyGpt.defaultInit(s.role()),
-                moe(4, 1, false, true)), cfg, 23);
-        TinyGptGradientTest.checkAllGradients(TinyGpt.create(cfg, s -> TinyGpt.defaultInit(s.role()),
-                moe(4, 4, false, false)), cfg, 24);
+        TinyGptGradientTest.checkAllGradients(
+                TinyGpt.create(cfg, s -> TinyGpt.defaultInit(s.role()), moe(4, 1, false, true)), cfg, 23);
+        TinyGptGradientTest.checkAllGradients(
+                TinyGpt.create(cfg, s -> TinyGpt.defaultInit(s.role()), moe(4, 4, false, false)), cfg, 24);
     }
 
     @Test
@@ -141,7 +148,10 @@ class TinyGptMoeTest {
                     if (rule.treatment(p.spec()).onSphere()) {
                         // Each expert keeps its own radius, hence so does the stack; float32
                         // renormalization drifts ~1e-7 per step.
-                        assertEquals(radius[i], p.value().norm2Number().doubleValue(), 1e-4 * radius[i],
+                        assertEquals(
+                                radius[i],
+                                p.value().norm2Number().doubleValue(),
+                                1e-4 * radius[i],
                                 what + " " + p.spec().name());
                     }
                 }
@@ -155,8 +165,10 @@ class TinyGptMoeTest {
         TinyGpt model = TinyGpt.create(cfg, s -> TinyGpt.defaultInit(s.role()), moe(4, 2, false, true));
         int[] tokens = TinyGptGradientTest.randomTokens(cfg, new SplittableRandom(7));
         double good = model.forwardBackward(tokens);
-        TinyGpt.Param router = model.params().stream().filter(p -> p.spec().role() == ParamRole.ROUTER)
-                .findFirst().orElseThrow();
+        TinyGpt.Param router = model.params().stream()
+                .filter(p -> p.spec().role() == ParamRole.ROUTER)
+                .findFirst()
+                .orElseThrow();
         double old = router.value().getDouble(0);
         router.value().putScalar(0, Double.NaN);
         assertTrue(Double.isNaN(model.forwardBackward(tokens)));

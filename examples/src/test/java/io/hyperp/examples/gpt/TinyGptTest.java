@@ -65,10 +65,16 @@ class TinyGptTest {
             }
         }
         assertEquals(cfg.parameterCount(), total);
-        ParamSpec down = specs.stream().filter(s -> s.name().equals("blocks.1.mlp.down")).findFirst().orElseThrow();
+        ParamSpec down = specs.stream()
+                .filter(s -> s.name().equals("blocks.1.mlp.down"))
+                .findFirst()
+                .orElseThrow();
         assertArrayEquals(new long[] {64, 256}, down.shape());
         assertEquals(256, down.fanIn());
-        ParamSpec qNorm = specs.stream().filter(s -> s.name().equals("blocks.0.attn.q_norm")).findFirst().orElseThrow();
+        ParamSpec qNorm = specs.stream()
+                .filter(s -> s.name().equals("blocks.0.attn.q_norm"))
+                .findFirst()
+                .orElseThrow();
         assertArrayEquals(new long[] {16}, qNorm.shape());
     }
 
@@ -76,7 +82,8 @@ class TinyGptTest {
     void params_withoutQkNorm_haveNoQkGains() {
         List<ParamSpec> specs = TinyGpt.create(tiny().withQkNorm(false)).specs();
         assertEquals(1 + 2 * 9 + 2, specs.size());
-        assertTrue(specs.stream().noneMatch(s -> s.name().contains("q_norm") || s.name().contains("k_norm")));
+        assertTrue(specs.stream()
+                .noneMatch(s -> s.name().contains("q_norm") || s.name().contains("k_norm")));
     }
 
     @Test
@@ -94,7 +101,8 @@ class TinyGptTest {
                     // E||W||_F^2 = fan_out / 3 for U(+-1/sqrt(fan_in)); with >= 16k entries the relative
                     // standard deviation of the sum of squares is sqrt(0.8 / n) < 0.7%, so 5% is ~7 sigma.
                     double sq = v.norm2Number().doubleValue();
-                    assertEquals(p.spec().fanOut() / 3.0, sq * sq, 0.05 * p.spec().fanOut() / 3.0, name);
+                    assertEquals(
+                            p.spec().fanOut() / 3.0, sq * sq, 0.05 * p.spec().fanOut() / 3.0, name);
                 }
                 case OUTPUT_HEAD -> assertStd(v, 0.02, name);
                 case EMBEDDING -> assertStd(v, 1e-4, name);
@@ -109,8 +117,11 @@ class TinyGptTest {
 
     @Test
     void create_withInitSchemes_usesThem() {
-        TinyGpt model = TinyGpt.create(tiny(), spec -> spec.role() == ParamRole.EMBEDDING
-                ? InitScheme.normal(0.02) : TinyGpt.defaultInit(spec.role()));
+        TinyGpt model = TinyGpt.create(
+                tiny(),
+                spec -> spec.role() == ParamRole.EMBEDDING
+                        ? InitScheme.normal(0.02)
+                        : TinyGpt.defaultInit(spec.role()));
         TinyGpt.Param embed = model.params().get(0);
         // 256 x 64 = 16384 samples: relative error of the sample std ~0.6%, 5% is ~9 sigma.
         assertEquals(0.02, embed.value().stdNumber().doubleValue(), 0.05 * 0.02);
@@ -136,7 +147,9 @@ class TinyGptTest {
         for (int i = 0; i < a.size(); i++) {
             assertEquals(a.get(i).value(), b.get(i).value(), a.get(i).spec().name());
             if (a.get(i).spec().role() != ParamRole.GAIN) {
-                assertFalse(a.get(i).value().equals(c.get(i).value()), a.get(i).spec().name());
+                assertFalse(
+                        a.get(i).value().equals(c.get(i).value()),
+                        a.get(i).spec().name());
             }
         }
     }
@@ -155,7 +168,11 @@ class TinyGptTest {
         for (int i = 0; i < a.params().size(); i++) {
             INDArray ga = a.params().get(i).grad();
             INDArray gb = b.params().get(i).grad();
-            assertArrayEquals(ga.data().asFloat(), gb.data().asFloat(), 0f, a.params().get(i).spec().name());
+            assertArrayEquals(
+                    ga.data().asFloat(),
+                    gb.data().asFloat(),
+                    0f,
+                    a.params().get(i).spec().name());
         }
     }
 
@@ -225,7 +242,11 @@ class TinyGptTest {
             TinyGpt.Param p = model.params().get(i);
             if (rule.treatment(p.spec()).onSphere()) {
                 // float32 renormalization each step: relative drift ~1e-7 per step.
-                assertEquals(radius[i], p.value().norm2Number().doubleValue(), 1e-4 * radius[i], p.spec().name());
+                assertEquals(
+                        radius[i],
+                        p.value().norm2Number().doubleValue(),
+                        1e-4 * radius[i],
+                        p.spec().name());
             }
         }
     }
@@ -243,8 +264,8 @@ class TinyGptTest {
         TinyGpt model = TinyGpt.create(tiny());
         int[] good = tokens(tiny(), 1L);
         double before = model.loss(good);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> model.forwardBackward(new int[good.length - 1]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> model.forwardBackward(new int[good.length - 1]));
         assertTrue(e.getMessage().contains("tokens"), e.getMessage());
         assertEquals(before, model.loss(good), 0.0);
     }

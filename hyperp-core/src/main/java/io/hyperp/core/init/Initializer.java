@@ -26,8 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Initializer {
 
-    private Initializer() {
-    }
+    private Initializer() {}
 
     /**
      * A new array of the spec's shape drawn from {@code scheme}.
@@ -38,11 +37,15 @@ public final class Initializer {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(dataType, "dataType");
-        checkArgument(dataType == DataType.FLOAT || dataType == DataType.DOUBLE,
-                "%s: dataType must be FLOAT or DOUBLE, found %s", spec.name(), dataType);
+        checkArgument(
+                dataType == DataType.FLOAT || dataType == DataType.DOUBLE,
+                "%s: dataType must be FLOAT or DOUBLE, found %s",
+                spec.name(),
+                dataType);
         long n = spec.length();
         checkArgument(n <= Integer.MAX_VALUE, "%s: %s elements is too many to initialize in one array", spec.name(), n);
-        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + spec.name().hashCode());
+        SplittableRandom rnd =
+                new SplittableRandom(seed * 0x9E3779B97F4A7C15L + spec.name().hashCode());
         double[] v = new double[(int) n];
         switch (scheme.kind()) {
             case UNIFORM_FAN_IN -> {

@@ -199,20 +199,32 @@ public final class DenseOps {
 
     private static void checkFloating(String name, INDArray x) {
         DataType dt = x.dataType();
-        checkArgument(dt == DataType.FLOAT || dt == DataType.DOUBLE || dt == DataType.HALF
-                        || dt == DataType.BFLOAT16,
-                "%s: expected a floating-point array, found %s", name, dt);
+        checkArgument(
+                dt == DataType.FLOAT || dt == DataType.DOUBLE || dt == DataType.HALF || dt == DataType.BFLOAT16,
+                "%s: expected a floating-point array, found %s",
+                name,
+                dt);
     }
 
     private static void checkPair(String xName, INDArray x, String yName, INDArray y) {
         Objects.requireNonNull(x, xName);
         Objects.requireNonNull(y, yName);
         checkFloating(xName, x);
-        checkArgument(x.dataType() == y.dataType(), "%s and %s: dtypes differ (%s, %s)", xName, yName,
-                x.dataType(), y.dataType());
+        checkArgument(
+                x.dataType() == y.dataType(),
+                "%s and %s: dtypes differ (%s, %s)",
+                xName,
+                yName,
+                x.dataType(),
+                y.dataType());
         if (x.length() != y.length()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s and %s: lengths differ (shapes %s, %s)",
-                    xName, yName, Arrays.toString(x.shape()), Arrays.toString(y.shape())));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s and %s: lengths differ (shapes %s, %s)",
+                    xName,
+                    yName,
+                    Arrays.toString(x.shape()),
+                    Arrays.toString(y.shape())));
         }
     }
 

@@ -22,10 +22,10 @@ final class HostBlas implements DenseOps.Host {
     // Weak, so that the table never keeps a caller's arrays (and their off-heap memory) alive.
     private final WeakReference<INDArray>[] keys;
     private final WeakReference<DataBuffer>[] buffers;
-    private final Pointer[] pointers;   // at the array's first element; null if not dense
-    private final Buffer[] views;       // made on first request
+    private final Pointer[] pointers; // at the array's first element; null if not dense
+    private final Buffer[] views; // made on first request
     private int next;
-    private int last;                   // the slot of the last lookup
+    private int last; // the slot of the last lookup
 
     @SuppressWarnings("unchecked")
     HostBlas(int capacity) {
@@ -103,7 +103,10 @@ final class HostBlas implements DenseOps.Host {
             if (p instanceof DoublePointer d) {
                 views[s] = new DoublePointer(d).capacity(end).limit(end).asBuffer();
             } else {
-                views[s] = new FloatPointer((FloatPointer) p).capacity(end).limit(end).asBuffer();
+                views[s] = new FloatPointer((FloatPointer) p)
+                        .capacity(end)
+                        .limit(end)
+                        .asBuffer();
             }
         }
         return views[s];
@@ -142,8 +145,12 @@ final class HostBlas implements DenseOps.Host {
     private static Pointer makePointer(INDArray x, DataBuffer data) {
         DataType dt = x.dataType();
         long n = x.length();
-        if ((dt != DataType.FLOAT && dt != DataType.DOUBLE) || n < 1 || n > Integer.MAX_VALUE || x.isEmpty()
-                || x.elementWiseStride() != 1 || data.dataType() != dt) {
+        if ((dt != DataType.FLOAT && dt != DataType.DOUBLE)
+                || n < 1
+                || n > Integer.MAX_VALUE
+                || x.isEmpty()
+                || x.elementWiseStride() != 1
+                || data.dataType() != dt) {
             return null;
         }
         Pointer address = data.addressPointer();

@@ -19,11 +19,9 @@ final class HostSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DenseOps.class);
 
-    private record Result(boolean available, String reason) {
-    }
+    private record Result(boolean available, String reason) {}
 
-    private HostSupport() {
-    }
+    private HostSupport() {}
 
     private static final class Holder {
         static final Result RESULT = detectAndLog();
@@ -82,13 +80,21 @@ final class HostSupport {
                 other.putScalar(i, Math.cos(0.7 * i) - 0.25);
             }
             // Rows 3..10: a view with a non-zero offset into the same memory.
-            INDArray[][] pairs = {{big, other}, {big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 11)),
-                other.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 10))}};
+            INDArray[][] pairs = {
+                {big, other},
+                {
+                    big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 11)),
+                    other.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 10))
+                }
+            };
             for (INDArray[] p : pairs) {
                 INDArray x = p[0];
                 INDArray y = p[1];
                 if (!host.dense(x, y)) {
-                    return String.format(Locale.ROOT, "%s %s: a contiguous block was not recognized", dt,
+                    return String.format(
+                            Locale.ROOT,
+                            "%s %s: a contiguous block was not recognized",
+                            dt,
                             java.util.Arrays.toString(x.shape()));
                 }
                 String where = String.format(Locale.ROOT, "%s %s", dt, java.util.Arrays.toString(x.shape()));

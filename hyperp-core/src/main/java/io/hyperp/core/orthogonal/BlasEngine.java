@@ -44,16 +44,16 @@ final class BlasEngine implements Engine {
     private final Blas blas;
     private final int m;
     private final int n;
-    private final INDArray[] x = new INDArray[2];        // [m * n] scratch, row- or column-major as the call needs
+    private final INDArray[] x = new INDArray[2]; // [m * n] scratch, row- or column-major as the call needs
     private final INDArray[][] xView = new INDArray[2][2]; // [scratch][0: column-major 'f', 1: row-major 'c'] views
-    private final INDArray a;                              // [m * m]
-    private final INDArray b;                              // [m * m]
-    private final INDArray ones;                           // [m]
+    private final INDArray a; // [m * m]
+    private final INDArray b; // [m * m]
+    private final INDArray ones; // [m]
     private final Pointer[] px = new Pointer[2];
     private final Pointer pa;
-    private final Pointer paWrite;                         // a second cursor on a, for the symmetrization
+    private final Pointer paWrite; // a second cursor on a, for the symmetrization
     private final Pointer pb;
-    private final Pointer pbWrite;                         // a second cursor on b
+    private final Pointer pbWrite; // a second cursor on b
     private final Pointer pOnes;
 
     private final boolean fillSecondTriangle;
@@ -248,12 +248,34 @@ final class BlasEngine implements Engine {
     private interface Blas {
         Pointer pointer(INDArray array);
 
-        void syrk(int order, int uplo, int nRows, int k, double alpha, Pointer a, long aPos, int lda, double beta,
-                  Pointer c, int ldc);
+        void syrk(
+                int order,
+                int uplo,
+                int nRows,
+                int k,
+                double alpha,
+                Pointer a,
+                long aPos,
+                int lda,
+                double beta,
+                Pointer c,
+                int ldc);
 
         /** C = alpha A B with A m x k (at position 0), B k x n, no transposes. */
-        void gemm(int order, int mRows, int nCols, int k, double alpha, Pointer a, int lda, Pointer b, long bPos,
-                  int ldb, Pointer c, long cPos, int ldc);
+        void gemm(
+                int order,
+                int mRows,
+                int nCols,
+                int k,
+                double alpha,
+                Pointer a,
+                int lda,
+                Pointer b,
+                long bPos,
+                int ldb,
+                Pointer c,
+                long cPos,
+                int ldc);
 
         void copy(long count, Pointer x, long xPos, int incx, Pointer y, long yPos, int incy);
 
@@ -269,30 +291,83 @@ final class BlasEngine implements Engine {
         }
 
         @Override
-        public void syrk(int order, int uplo, int nRows, int k, double alpha, Pointer a, long aPos, int lda,
-                         double beta, Pointer c, int ldc) {
-            openblas_nolapack.cblas_ssyrk(order, uplo, CblasNoTrans, nRows, k, (float) alpha,
-                    ((FloatPointer) a).position(aPos), lda, (float) beta, ((FloatPointer) c).position(0), ldc);
+        public void syrk(
+                int order,
+                int uplo,
+                int nRows,
+                int k,
+                double alpha,
+                Pointer a,
+                long aPos,
+                int lda,
+                double beta,
+                Pointer c,
+                int ldc) {
+            openblas_nolapack.cblas_ssyrk(
+                    order,
+                    uplo,
+                    CblasNoTrans,
+                    nRows,
+                    k,
+                    (float) alpha,
+                    ((FloatPointer) a).position(aPos),
+                    lda,
+                    (float) beta,
+                    ((FloatPointer) c).position(0),
+                    ldc);
         }
 
         @Override
-        public void gemm(int order, int mRows, int nCols, int k, double alpha, Pointer a, int lda, Pointer b,
-                         long bPos, int ldb, Pointer c, long cPos, int ldc) {
-            openblas_nolapack.cblas_sgemm(order, CblasNoTrans, CblasNoTrans, mRows, nCols, k, (float) alpha,
-                    ((FloatPointer) a).position(0), lda, ((FloatPointer) b).position(bPos), ldb, 0f,
-                    ((FloatPointer) c).position(cPos), ldc);
+        public void gemm(
+                int order,
+                int mRows,
+                int nCols,
+                int k,
+                double alpha,
+                Pointer a,
+                int lda,
+                Pointer b,
+                long bPos,
+                int ldb,
+                Pointer c,
+                long cPos,
+                int ldc) {
+            openblas_nolapack.cblas_sgemm(
+                    order,
+                    CblasNoTrans,
+                    CblasNoTrans,
+                    mRows,
+                    nCols,
+                    k,
+                    (float) alpha,
+                    ((FloatPointer) a).position(0),
+                    lda,
+                    ((FloatPointer) b).position(bPos),
+                    ldb,
+                    0f,
+                    ((FloatPointer) c).position(cPos),
+                    ldc);
         }
 
         @Override
         public void copy(long count, Pointer x, long xPos, int incx, Pointer y, long yPos, int incy) {
-            openblas_nolapack.cblas_scopy(Math.toIntExact(count), ((FloatPointer) x).position(xPos), incx,
-                    ((FloatPointer) y).position(yPos), incy);
+            openblas_nolapack.cblas_scopy(
+                    Math.toIntExact(count),
+                    ((FloatPointer) x).position(xPos),
+                    incx,
+                    ((FloatPointer) y).position(yPos),
+                    incy);
         }
 
         @Override
         public void axpy(int count, double alpha, Pointer x, long xPos, int incx, Pointer y, long yPos, int incy) {
-            openblas_nolapack.cblas_saxpy(count, (float) alpha, ((FloatPointer) x).position(xPos), incx,
-                    ((FloatPointer) y).position(yPos), incy);
+            openblas_nolapack.cblas_saxpy(
+                    count,
+                    (float) alpha,
+                    ((FloatPointer) x).position(xPos),
+                    incx,
+                    ((FloatPointer) y).position(yPos),
+                    incy);
         }
 
         @Override
@@ -308,30 +383,78 @@ final class BlasEngine implements Engine {
         }
 
         @Override
-        public void syrk(int order, int uplo, int nRows, int k, double alpha, Pointer a, long aPos, int lda,
-                         double beta, Pointer c, int ldc) {
-            openblas_nolapack.cblas_dsyrk(order, uplo, CblasNoTrans, nRows, k, alpha,
-                    ((DoublePointer) a).position(aPos), lda, beta, ((DoublePointer) c).position(0), ldc);
+        public void syrk(
+                int order,
+                int uplo,
+                int nRows,
+                int k,
+                double alpha,
+                Pointer a,
+                long aPos,
+                int lda,
+                double beta,
+                Pointer c,
+                int ldc) {
+            openblas_nolapack.cblas_dsyrk(
+                    order,
+                    uplo,
+                    CblasNoTrans,
+                    nRows,
+                    k,
+                    alpha,
+                    ((DoublePointer) a).position(aPos),
+                    lda,
+                    beta,
+                    ((DoublePointer) c).position(0),
+                    ldc);
         }
 
         @Override
-        public void gemm(int order, int mRows, int nCols, int k, double alpha, Pointer a, int lda, Pointer b,
-                         long bPos, int ldb, Pointer c, long cPos, int ldc) {
-            openblas_nolapack.cblas_dgemm(order, CblasNoTrans, CblasNoTrans, mRows, nCols, k, alpha,
-                    ((DoublePointer) a).position(0), lda, ((DoublePointer) b).position(bPos), ldb, 0.0,
-                    ((DoublePointer) c).position(cPos), ldc);
+        public void gemm(
+                int order,
+                int mRows,
+                int nCols,
+                int k,
+                double alpha,
+                Pointer a,
+                int lda,
+                Pointer b,
+                long bPos,
+                int ldb,
+                Pointer c,
+                long cPos,
+                int ldc) {
+            openblas_nolapack.cblas_dgemm(
+                    order,
+                    CblasNoTrans,
+                    CblasNoTrans,
+                    mRows,
+                    nCols,
+                    k,
+                    alpha,
+                    ((DoublePointer) a).position(0),
+                    lda,
+                    ((DoublePointer) b).position(bPos),
+                    ldb,
+                    0.0,
+                    ((DoublePointer) c).position(cPos),
+                    ldc);
         }
 
         @Override
         public void copy(long count, Pointer x, long xPos, int incx, Pointer y, long yPos, int incy) {
-            openblas_nolapack.cblas_dcopy(Math.toIntExact(count), ((DoublePointer) x).position(xPos), incx,
-                    ((DoublePointer) y).position(yPos), incy);
+            openblas_nolapack.cblas_dcopy(
+                    Math.toIntExact(count),
+                    ((DoublePointer) x).position(xPos),
+                    incx,
+                    ((DoublePointer) y).position(yPos),
+                    incy);
         }
 
         @Override
         public void axpy(int count, double alpha, Pointer x, long xPos, int incx, Pointer y, long yPos, int incy) {
-            openblas_nolapack.cblas_daxpy(count, alpha, ((DoublePointer) x).position(xPos), incx,
-                    ((DoublePointer) y).position(yPos), incy);
+            openblas_nolapack.cblas_daxpy(
+                    count, alpha, ((DoublePointer) x).position(xPos), incx, ((DoublePointer) y).position(yPos), incy);
         }
 
         @Override

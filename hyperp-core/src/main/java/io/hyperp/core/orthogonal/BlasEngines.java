@@ -9,8 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 final class BlasEngines {
 
-    private BlasEngines() {
-    }
+    private BlasEngines() {}
 
     static Engine create(Geometry geometry, DataType dataType, NsSchedule schedule) {
         return new BlasEngine(geometry, dataType, schedule);

@@ -13,19 +13,19 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class GemmEngine implements Engine {
 
-    private static final int OUT_F = 0;       // the stored output matrix is 'f'-contiguous: gemm into it
-    private static final int OUT_C = 1;       // 'c'-contiguous: gemm into an 'f' view of its transpose
-    private static final int OUT_COPY = 2;    // neither: gemm into scratch, then assign
+    private static final int OUT_F = 0; // the stored output matrix is 'f'-contiguous: gemm into it
+    private static final int OUT_C = 1; // 'c'-contiguous: gemm into an 'f' view of its transpose
+    private static final int OUT_COPY = 2; // neither: gemm into scratch, then assign
 
     private final Geometry geo;
     private final NsSchedule schedule;
-    private final INDArray x0;      // [m, n] 'f'
-    private final INDArray x1;      // [m, n] 'f'
-    private final INDArray a;       // [m, m] 'f'
-    private final INDArray b;       // [m, m] 'f'
-    private final INDArray bDiag;   // the diagonal of b, a strided view
-    private final INDArray ones;    // [m]
-    private final INDArray sumSq;   // scalar
+    private final INDArray x0; // [m, n] 'f'
+    private final INDArray x1; // [m, n] 'f'
+    private final INDArray a; // [m, m] 'f'
+    private final INDArray b; // [m, m] 'f'
+    private final INDArray bDiag; // the diagonal of b, a strided view
+    private final INDArray ones; // [m]
+    private final INDArray sumSq; // scalar
 
     // Views of the last arrays seen, so that a caller passing the same arrays every step costs no new views.
     private INDArray lastG;

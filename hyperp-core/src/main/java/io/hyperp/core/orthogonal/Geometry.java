@@ -11,9 +11,9 @@ import io.hyperp.core.param.ParamSpec;
 final class Geometry {
 
     final int batch;
-    final int expertAxis;  // -1 for a plain matrix
-    final int firstAxis;   // the stored matrix's row axis
-    final int secondAxis;  // the stored matrix's column axis
+    final int expertAxis; // -1 for a plain matrix
+    final int firstAxis; // the stored matrix's row axis
+    final int secondAxis; // the stored matrix's column axis
     final long rows;
     final long cols;
     final boolean transpose;

@@ -18,16 +18,14 @@ final class KernelDetection {
     private static final Logger LOG = LoggerFactory.getLogger(NewtonSchulz.class);
 
     /** Whether the symmetric kernel is available, and the sentence saying why. */
-    record Result(boolean available, String reason) {
-    }
+    record Result(boolean available, String reason) {}
 
     /** Builds an engine to check. */
     interface EngineFactory {
         Engine create(Geometry geometry, DataType dataType, NsSchedule schedule);
     }
 
-    private KernelDetection() {
-    }
+    private KernelDetection() {}
 
     private static final class Holder {
         static final Result RESULT = detectAndLog();
@@ -66,7 +64,8 @@ final class KernelDetection {
         if (failure != null) {
             return new Result(false, "Nd4j.gemm (OpenBLAS symmetric self-check failed: " + failure + ")");
         }
-        return new Result(true, "OpenBLAS ?syrk/?gemm through org.bytedeco.openblas on the CPU backend (self-check passed)");
+        return new Result(
+                true, "OpenBLAS ?syrk/?gemm through org.bytedeco.openblas on the CPU backend (self-check passed)");
     }
 
     /** Keeps the reference to {@link BlasEngine} (and so to OpenBLAS) out of this class's own code. */
@@ -100,8 +99,14 @@ final class KernelDetection {
         };
         char[] orders = {'c', 'f', 'c', 'c', 'c', 'f'};
         char[] outOrders = {'c', 'f', 'f', 'f', 'c', 'c'};
-        NsSchedule[] schedules = {NsSchedule.HYPERP_5, NsSchedule.CONVERGENT_30, NsSchedule.JORDAN_5,
-            NsSchedule.HYPERP_5, NsSchedule.HYPERP_5, NsSchedule.JORDAN_5};
+        NsSchedule[] schedules = {
+            NsSchedule.HYPERP_5,
+            NsSchedule.CONVERGENT_30,
+            NsSchedule.JORDAN_5,
+            NsSchedule.HYPERP_5,
+            NsSchedule.HYPERP_5,
+            NsSchedule.JORDAN_5
+        };
         for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             // The two kernels round differently; through 5 to 30 iterations on O(1) entries float32 results
             // differ by ~1e-5 and float64 by ~1e-12. A wrong or missing product changes entries by O(0.1).
@@ -115,14 +120,22 @@ final class KernelDetection {
                     g.putScalar(i, Math.sin(1.7 * i + 0.3 * c) + 0.1 * Math.cos(0.37 * i * i));
                 }
                 Geometry geo = new Geometry(spec);
-                INDArray expected = Nd4j.createUninitialized(dt, spec.shape(), outOrders[c]).assign(Double.NaN);
-                INDArray actual = Nd4j.createUninitialized(dt, spec.shape(), outOrders[c]).assign(Double.NaN);
+                INDArray expected =
+                        Nd4j.createUninitialized(dt, spec.shape(), outOrders[c]).assign(Double.NaN);
+                INDArray actual =
+                        Nd4j.createUninitialized(dt, spec.shape(), outOrders[c]).assign(Double.NaN);
                 new GemmEngine(geo, dt, schedules[c]).orthogonalize(g, expected);
                 candidate.create(geo, dt, schedules[c]).orthogonalize(g, actual);
                 double diff = maxAbsDiff(expected, actual);
                 if (!(diff <= tol)) {
-                    return String.format(Locale.ROOT, "%s %s %s: max difference %s to Nd4j.gemm exceeds %s", spec.name(),
-                            dt, schedules[c], diff, tol);
+                    return String.format(
+                            Locale.ROOT,
+                            "%s %s %s: max difference %s to Nd4j.gemm exceeds %s",
+                            spec.name(),
+                            dt,
+                            schedules[c],
+                            diff,
+                            tol);
                 }
             }
         }

@@ -99,19 +99,33 @@ public final class NewtonSchulz {
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(kernel, "kernel");
         check(spec, dataType);
-        checkArgument(kernel.isAvailable(), "%s: kernel %s is not available here: %s", spec.name(), kernel,
+        checkArgument(
+                kernel.isAvailable(),
+                "%s: kernel %s is not available here: %s",
+                spec.name(),
+                kernel,
                 kernel.availability());
         return new NewtonSchulz(spec, dataType, schedule, kernel);
     }
 
     private static void check(ParamSpec spec, DataType dataType) {
-        checkArgument(spec.rank() >= 2, "%s: Newton-Schulz needs a matrix or a stack of matrices, found rank %s",
-                spec.name(), spec.rank());
-        checkArgument(dataType == DataType.FLOAT || dataType == DataType.DOUBLE,
-                "%s: dataType must be FLOAT or DOUBLE, found %s", spec.name(), dataType);
+        checkArgument(
+                spec.rank() >= 2,
+                "%s: Newton-Schulz needs a matrix or a stack of matrices, found rank %s",
+                spec.name(),
+                spec.rank());
+        checkArgument(
+                dataType == DataType.FLOAT || dataType == DataType.DOUBLE,
+                "%s: dataType must be FLOAT or DOUBLE, found %s",
+                spec.name(),
+                dataType);
         Geometry g = new Geometry(spec);
-        checkArgument(g.m <= MAX_MIN_DIMENSION, "%s: the smaller matrix dimension (%s) must be at most %s",
-                spec.name(), g.m, MAX_MIN_DIMENSION);
+        checkArgument(
+                g.m <= MAX_MIN_DIMENSION,
+                "%s: the smaller matrix dimension (%s) must be at most %s",
+                spec.name(),
+                g.m,
+                MAX_MIN_DIMENSION);
     }
 
     /** The parameter spec this instance was created for. */
@@ -162,9 +176,13 @@ public final class NewtonSchulz {
         Objects.requireNonNull(out, "out");
         spec.checkShape("g", g.shape());
         spec.checkShape("out", out.shape());
-        checkArgument(g.dataType() == dataType, "g[%s]: expected dtype %s, found %s", spec.name(), dataType,
-                g.dataType());
-        checkArgument(out.dataType() == dataType, "out[%s]: expected dtype %s, found %s", spec.name(), dataType,
+        checkArgument(
+                g.dataType() == dataType, "g[%s]: expected dtype %s, found %s", spec.name(), dataType, g.dataType());
+        checkArgument(
+                out.dataType() == dataType,
+                "out[%s]: expected dtype %s, found %s",
+                spec.name(),
+                dataType,
                 out.dataType());
         engine.orthogonalize(g, out);
     }

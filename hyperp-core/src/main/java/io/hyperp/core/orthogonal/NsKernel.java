@@ -66,6 +66,8 @@ public enum NsKernel {
      * {@link #ND4J_GEMM} a fixed sentence.
      */
     public String availability() {
-        return this == ND4J_GEMM ? "Nd4j.gemm runs on every backend" : KernelDetection.result().reason();
+        return this == ND4J_GEMM
+                ? "Nd4j.gemm runs on every backend"
+                : KernelDetection.result().reason();
     }
 }

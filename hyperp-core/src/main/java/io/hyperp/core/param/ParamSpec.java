@@ -26,8 +26,7 @@ import java.util.Objects;
  * @param fanOutAxis the axis whose length is the fan-out
  * @param expertAxis the axis that indexes a stack of matrices, or {@code -1} for none
  */
-public record ParamSpec(String name, long[] shape, ParamRole role, int fanInAxis, int fanOutAxis,
-                        int expertAxis) {
+public record ParamSpec(String name, long[] shape, ParamRole role, int fanInAxis, int fanOutAxis, int expertAxis) {
 
     /** The value of {@link #expertAxis()} for a tensor that is not a stack. */
     public static final int NO_EXPERT_AXIS = -1;
@@ -41,38 +40,70 @@ public record ParamSpec(String name, long[] shape, ParamRole role, int fanInAxis
         shape = shape.clone();
         checkArgument(shape.length >= 1, "%s: shape must have rank >= 1, found rank 0", name);
         for (long d : shape) {
-            checkArgument(d >= 1, "%s: every dimension must be >= 1, found shape %s", name,
-                    Arrays.toString(shape));
+            checkArgument(d >= 1, "%s: every dimension must be >= 1, found shape %s", name, Arrays.toString(shape));
         }
         int rank = shape.length;
         if (role.requiresMatrix()) {
-            checkArgument(rank >= 2, "%s: role %s needs a matrix or a stack of matrices (rank >= 2), found rank %s shape %s",
-                    name, role, rank, Arrays.toString(shape));
+            checkArgument(
+                    rank >= 2,
+                    "%s: role %s needs a matrix or a stack of matrices (rank >= 2), found rank %s shape %s",
+                    name,
+                    role,
+                    rank,
+                    Arrays.toString(shape));
         }
-        checkArgument(expertAxis == NO_EXPERT_AXIS || (expertAxis >= 0 && expertAxis < rank),
-                "%s: expertAxis (%s) out of range for rank %s", name, expertAxis, rank);
+        checkArgument(
+                expertAxis == NO_EXPERT_AXIS || (expertAxis >= 0 && expertAxis < rank),
+                "%s: expertAxis (%s) out of range for rank %s",
+                name,
+                expertAxis,
+                rank);
         if (role == ParamRole.EXPERT) {
-            checkArgument(rank == 3, "%s: role EXPERT needs a stacked [E, out, in] tensor of rank 3, found rank %s",
-                    name, rank);
+            checkArgument(
+                    rank == 3,
+                    "%s: role EXPERT needs a stacked [E, out, in] tensor of rank 3, found rank %s",
+                    name,
+                    rank);
             checkArgument(expertAxis != NO_EXPERT_AXIS, "%s: role EXPERT needs an expert axis", name);
         }
-        checkArgument(expertAxis == NO_EXPERT_AXIS || rank == 3,
-                "%s: an expert axis needs a rank-3 tensor, found rank %s", name, rank);
+        checkArgument(
+                expertAxis == NO_EXPERT_AXIS || rank == 3,
+                "%s: an expert axis needs a rank-3 tensor, found rank %s",
+                name,
+                rank);
         if (rank >= 2) {
-            checkArgument(fanInAxis >= 0 && fanInAxis < rank, "%s: fanInAxis (%s) out of range for rank %s",
-                    name, fanInAxis, rank);
-            checkArgument(fanOutAxis >= 0 && fanOutAxis < rank, "%s: fanOutAxis (%s) out of range for rank %s",
-                    name, fanOutAxis, rank);
-            checkArgument(fanInAxis != fanOutAxis, "%s: fanInAxis and fanOutAxis must differ, both are %s",
-                    name, fanInAxis);
-            checkArgument(fanInAxis != expertAxis && fanOutAxis != expertAxis,
-                    "%s: the expert axis (%s) cannot also be a fan axis (in %s, out %s)", name, expertAxis,
-                    fanInAxis, fanOutAxis);
-            checkArgument(rank == 2 || expertAxis != NO_EXPERT_AXIS,
-                    "%s: a rank-%s tensor needs an expert (batch) axis", name, rank);
+            checkArgument(
+                    fanInAxis >= 0 && fanInAxis < rank,
+                    "%s: fanInAxis (%s) out of range for rank %s",
+                    name,
+                    fanInAxis,
+                    rank);
+            checkArgument(
+                    fanOutAxis >= 0 && fanOutAxis < rank,
+                    "%s: fanOutAxis (%s) out of range for rank %s",
+                    name,
+                    fanOutAxis,
+                    rank);
+            checkArgument(
+                    fanInAxis != fanOutAxis, "%s: fanInAxis and fanOutAxis must differ, both are %s", name, fanInAxis);
+            checkArgument(
+                    fanInAxis != expertAxis && fanOutAxis != expertAxis,
+                    "%s: the expert axis (%s) cannot also be a fan axis (in %s, out %s)",
+                    name,
+                    expertAxis,
+                    fanInAxis,
+                    fanOutAxis);
+            checkArgument(
+                    rank == 2 || expertAxis != NO_EXPERT_AXIS,
+                    "%s: a rank-%s tensor needs an expert (batch) axis",
+                    name,
+                    rank);
         } else {
-            checkArgument(fanInAxis == 0 && fanOutAxis == 0,
-                    "%s: a rank-1 tensor has fanInAxis = fanOutAxis = 0, found %s and %s", name, fanInAxis,
+            checkArgument(
+                    fanInAxis == 0 && fanOutAxis == 0,
+                    "%s: a rank-1 tensor has fanInAxis = fanOutAxis = 0, found %s and %s",
+                    name,
+                    fanInAxis,
                     fanOutAxis);
         }
     }
@@ -145,15 +176,25 @@ public record ParamSpec(String name, long[] shape, ParamRole role, int fanInAxis
      */
     public void checkShape(String what, long[] actual) {
         if (!Arrays.equals(shape, actual)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s[%s]: expected shape %s, found %s",
-                    what, name, Arrays.toString(shape), Arrays.toString(actual)));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s[%s]: expected shape %s, found %s",
+                    what,
+                    name,
+                    Arrays.toString(shape),
+                    Arrays.toString(actual)));
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ParamSpec p && name.equals(p.name) && Arrays.equals(shape, p.shape) && role == p.role
-                && fanInAxis == p.fanInAxis && fanOutAxis == p.fanOutAxis && expertAxis == p.expertAxis;
+        return o instanceof ParamSpec p
+                && name.equals(p.name)
+                && Arrays.equals(shape, p.shape)
+                && role == p.role
+                && fanInAxis == p.fanInAxis
+                && fanOutAxis == p.fanOutAxis
+                && expertAxis == p.expertAxis;
     }
 
     @Override
@@ -163,7 +204,14 @@ public record ParamSpec(String name, long[] shape, ParamRole role, int fanInAxis
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "ParamSpec[%s %s %s in=%d out=%d expert=%d]", name, Arrays.toString(shape),
-                role, fanInAxis, fanOutAxis, expertAxis);
+        return String.format(
+                Locale.ROOT,
+                "ParamSpec[%s %s %s in=%d out=%d expert=%d]",
+                name,
+                Arrays.toString(shape),
+                role,
+                fanInAxis,
+                fanOutAxis,
+                expertAxis);
     }
 }

@@ -20,9 +20,13 @@ public record ParamTreatment(InitScheme init, OptimizerFamily family, double lrM
     public ParamTreatment {
         Objects.requireNonNull(init, "init");
         Objects.requireNonNull(family, "family");
-        checkArgument(lrMultiplier > 0 && Double.isFinite(lrMultiplier), "lrMultiplier (%s) must be finite and positive",
+        checkArgument(
+                lrMultiplier > 0 && Double.isFinite(lrMultiplier),
+                "lrMultiplier (%s) must be finite and positive",
                 lrMultiplier);
-        checkArgument(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay (%s) must be finite and >= 0",
+        checkArgument(
+                weightDecay >= 0 && Double.isFinite(weightDecay),
+                "weightDecay (%s) must be finite and >= 0",
                 weightDecay);
     }
 

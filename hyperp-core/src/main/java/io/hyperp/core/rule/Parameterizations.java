@@ -35,14 +35,14 @@ import java.util.Objects;
  */
 public final class Parameterizations {
 
-    private Parameterizations() {
-    }
+    private Parameterizations() {}
 
     /** HyperP at depth {@code depth} (SPEC sections 1 and 4). */
     public static ParameterizationRule hyperP(int depth) {
         checkDepth("depth", depth);
         return new Rule("hyperp", depth, 1.0 / Math.sqrt(2.0 * depth), 1.0, spec -> switch (spec.role()) {
-            case HIDDEN, ROUTER, EXPERT -> new ParamTreatment(InitScheme.uniformFanIn(), OptimizerFamily.SPHERE_MUON, 1, 0);
+            case HIDDEN, ROUTER, EXPERT ->
+                new ParamTreatment(InitScheme.uniformFanIn(), OptimizerFamily.SPHERE_MUON, 1, 0);
             case OUTPUT_HEAD -> new ParamTreatment(InitScheme.normal(0.02), OptimizerFamily.SPHERE_ADAM, 1, 0);
             case EMBEDDING -> new ParamTreatment(InitScheme.normal(1e-4), OptimizerFamily.ADAMW, 1, 0);
             case GAIN -> new ParamTreatment(InitScheme.constant(1.0), OptimizerFamily.ADAMW, 1, 0);
@@ -57,12 +57,14 @@ public final class Parameterizations {
         checkDepth("baseDepth", baseDepth);
         checkDepth("depth", depth);
         checkDecay(weightDecay);
-        return new Rule("muon", depth, 1.0 / Math.sqrt(2.0 * depth), (double) baseDepth / depth,
-                spec -> switch (spec.role()) {
-                    case HIDDEN, ROUTER, EXPERT -> new ParamTreatment(InitScheme.uniformFanIn(), OptimizerFamily.MUON, 1,
-                            weightDecay);
-                    case OUTPUT_HEAD -> new ParamTreatment(InitScheme.normal(0.02), OptimizerFamily.ADAMW, 1, weightDecay);
-                    case EMBEDDING -> new ParamTreatment(InitScheme.normal(1e-4), OptimizerFamily.ADAMW, 1, weightDecay);
+        return new Rule(
+                "muon", depth, 1.0 / Math.sqrt(2.0 * depth), (double) baseDepth / depth, spec -> switch (spec.role()) {
+                    case HIDDEN, ROUTER, EXPERT ->
+                        new ParamTreatment(InitScheme.uniformFanIn(), OptimizerFamily.MUON, 1, weightDecay);
+                    case OUTPUT_HEAD ->
+                        new ParamTreatment(InitScheme.normal(0.02), OptimizerFamily.ADAMW, 1, weightDecay);
+                    case EMBEDDING ->
+                        new ParamTreatment(InitScheme.normal(1e-4), OptimizerFamily.ADAMW, 1, weightDecay);
                     case GAIN -> new ParamTreatment(InitScheme.constant(1.0), OptimizerFamily.ADAMW, 1, 0);
                 });
     }
@@ -79,8 +81,8 @@ public final class Parameterizations {
         checkDecay(weightDecay);
         double ratio = (double) baseWidth / width;
         return new Rule("mup", depth, 1.0, ratio, spec -> switch (spec.role()) {
-            case HIDDEN, ROUTER, EXPERT -> new ParamTreatment(InitScheme.uniformFanIn(), OptimizerFamily.ADAMW, ratio,
-                    weightDecay);
+            case HIDDEN, ROUTER, EXPERT ->
+                new ParamTreatment(InitScheme.uniformFanIn(), OptimizerFamily.ADAMW, ratio, weightDecay);
             case OUTPUT_HEAD -> new ParamTreatment(InitScheme.normal(0.02), OptimizerFamily.ADAMW, ratio, weightDecay);
             case EMBEDDING -> new ParamTreatment(InitScheme.normal(0.02), OptimizerFamily.ADAMW, 1, weightDecay);
             case GAIN -> new ParamTreatment(InitScheme.constant(1.0), OptimizerFamily.ADAMW, 1, 0);
@@ -105,24 +107,38 @@ public final class Parameterizations {
     }
 
     /** A rule defined by a treatment function and two model-level multipliers. */
-    private record Rule(String name, int depth, double residualBranchMultiplier, double outputLogitMultiplier,
-                        java.util.function.Function<ParamSpec, ParamTreatment> byRole)
+    private record Rule(
+            String name,
+            int depth,
+            double residualBranchMultiplier,
+            double outputLogitMultiplier,
+            java.util.function.Function<ParamSpec, ParamTreatment> byRole)
             implements ParameterizationRule {
         @Override
         public ParamTreatment treatment(ParamSpec spec) {
             Objects.requireNonNull(spec, "spec");
             ParamTreatment t = byRole.apply(spec);
             if (t.family().usesMuon() || t.onSphere() || spec.role() == ParamRole.OUTPUT_HEAD) {
-                checkArgument(spec.rank() >= 2, "%s: rule %s treats role %s as a matrix, found rank %s", spec.name(),
-                        name, spec.role(), spec.rank());
+                checkArgument(
+                        spec.rank() >= 2,
+                        "%s: rule %s treats role %s as a matrix, found rank %s",
+                        spec.name(),
+                        name,
+                        spec.role(),
+                        spec.rank());
             }
             return t;
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s(depth=%d, residual x %.6g, logits x %.6g)", name, depth,
-                    residualBranchMultiplier, outputLogitMultiplier);
+            return String.format(
+                    Locale.ROOT,
+                    "%s(depth=%d, residual x %.6g, logits x %.6g)",
+                    name,
+                    depth,
+                    residualBranchMultiplier,
+                    outputLogitMultiplier);
         }
     }
 }

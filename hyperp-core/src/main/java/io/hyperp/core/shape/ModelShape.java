@@ -28,8 +28,17 @@ import java.util.Optional;
  * @param tiedEmbeddings whether the head shares the embedding matrix
  * @param moe        MoE settings, or empty for a dense model
  */
-public record ModelShape(int depth, int width, int heads, int headDim, int kvGroups, long ffnWidth, int vocab,
-                         int context, boolean tiedEmbeddings, Optional<MoeShape> moe) {
+public record ModelShape(
+        int depth,
+        int width,
+        int heads,
+        int headDim,
+        int kvGroups,
+        long ffnWidth,
+        int vocab,
+        int context,
+        boolean tiedEmbeddings,
+        Optional<MoeShape> moe) {
 
     /** Validates every field. */
     public ModelShape {
@@ -37,8 +46,11 @@ public record ModelShape(int depth, int width, int heads, int headDim, int kvGro
         checkArgument(width >= 1, "width (%s) must be >= 1", width);
         checkArgument(heads >= 1, "heads (%s) must be >= 1", heads);
         checkArgument(headDim >= 1, "headDim (%s) must be >= 1", headDim);
-        checkArgument(kvGroups >= 1 && kvGroups <= heads && heads % kvGroups == 0,
-                "kvGroups (%s) must divide heads (%s)", kvGroups, heads);
+        checkArgument(
+                kvGroups >= 1 && kvGroups <= heads && heads % kvGroups == 0,
+                "kvGroups (%s) must divide heads (%s)",
+                kvGroups,
+                heads);
         checkArgument(ffnWidth >= 1, "ffnWidth (%s) must be >= 1", ffnWidth);
         checkArgument(vocab >= 1, "vocab (%s) must be >= 1", vocab);
         checkArgument(context >= 1, "context (%s) must be >= 1", context);
@@ -88,7 +100,16 @@ public record ModelShape(int depth, int width, int heads, int headDim, int kvGro
 
     /** A copy with MoE settings (or dense for null). */
     public ModelShape withMoe(MoeShape v) {
-        return new ModelShape(depth, width, heads, headDim, kvGroups, ffnWidth, vocab, context, tiedEmbeddings,
+        return new ModelShape(
+                depth,
+                width,
+                heads,
+                headDim,
+                kvGroups,
+                ffnWidth,
+                vocab,
+                context,
+                tiedEmbeddings,
                 Optional.ofNullable(v));
     }
 

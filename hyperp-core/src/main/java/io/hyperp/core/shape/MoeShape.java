@@ -43,8 +43,11 @@ public record MoeShape(int sparsity, int topK, boolean sharedExpert, int granula
 
     /** One expert's FFN width for a dense FFN width. */
     public long expertWidth(long denseFfnWidth) {
-        checkArgument(denseFfnWidth % granularity == 0, "dense FFN width %s is not divisible by granularity %s",
-                denseFfnWidth, granularity);
+        checkArgument(
+                denseFfnWidth % granularity == 0,
+                "dense FFN width %s is not divisible by granularity %s",
+                denseFfnWidth,
+                granularity);
         return denseFfnWidth / granularity;
     }
 }

@@ -65,7 +65,7 @@ public final class Sphere {
     private final double[] hostA;
     private final double[] hostB;
     private final double[] hostCoef;
-    private final DenseOps ops;     // reductions and updates, per matrix
+    private final DenseOps ops; // reductions and updates, per matrix
     // Per-matrix views of the last arrays seen (stacks only), keyed by identity and data buffer.
     private final INDArray[] viewKeys = new INDArray[VIEW_SLOTS];
     private final DataBuffer[] viewBuffers = new DataBuffer[VIEW_SLOTS];
@@ -112,10 +112,16 @@ public final class Sphere {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(dataType, "dataType");
         Objects.requireNonNull(reduction, "reduction");
-        checkArgument(spec.rank() >= 2, "%s: a sphere parameter must be a matrix or a stack of matrices, found rank %s",
-                spec.name(), spec.rank());
-        checkArgument(dataType == DataType.FLOAT || dataType == DataType.DOUBLE,
-                "%s: dataType must be FLOAT or DOUBLE, found %s", spec.name(), dataType);
+        checkArgument(
+                spec.rank() >= 2,
+                "%s: a sphere parameter must be a matrix or a stack of matrices, found rank %s",
+                spec.name(),
+                spec.rank());
+        checkArgument(
+                dataType == DataType.FLOAT || dataType == DataType.DOUBLE,
+                "%s: dataType must be FLOAT or DOUBLE, found %s",
+                spec.name(),
+                dataType);
         return new Sphere(spec, dataType, reduction);
     }
 
@@ -170,9 +176,12 @@ public final class Sphere {
         for (int b = 0; b < matrixCount; b++) {
             double n2 = r.getDouble(b);
             if (!(n2 > 0 && Double.isFinite(n2))) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
                         "%s: matrix %d has squared norm %s; a sphere needs a finite positive radius",
-                        spec.name(), b, n2));
+                        spec.name(),
+                        b,
+                        n2));
             }
             r.putScalar(b, Math.sqrt(n2));
         }
@@ -402,16 +411,20 @@ public final class Sphere {
         Objects.requireNonNull(x, what);
         spec.checkShape(what, x.shape());
         if (x.dataType() != dataType) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s[%s]: expected dtype %s, found %s", what,
-                    spec.name(), dataType, x.dataType()));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT, "%s[%s]: expected dtype %s, found %s", what, spec.name(), dataType, x.dataType()));
         }
     }
 
     private void checkVector(String what, INDArray v) {
         Objects.requireNonNull(v, what);
         if (v.length() != matrixCount) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s[%s]: expected %s entries (one per matrix), found shape %s", what, spec.name(), matrixCount,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s[%s]: expected %s entries (one per matrix), found shape %s",
+                    what,
+                    spec.name(),
+                    matrixCount,
                     Arrays.toString(v.shape())));
         }
     }
@@ -421,19 +434,19 @@ public final class Sphere {
 
     private void checkEta(double eta) {
         if (!(eta >= 0 && Double.isFinite(eta))) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: learning rate (%s) must be finite and >= 0", spec.name(), eta));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: learning rate (%s) must be finite and >= 0", spec.name(), eta));
         }
     }
 
     private void checkDecay(double eta, double weightDecay) {
         if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: weight decay (%s) must be finite and >= 0", spec.name(), weightDecay));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT, "%s: weight decay (%s) must be finite and >= 0", spec.name(), weightDecay));
         }
         if (!(eta * weightDecay < 1)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: eta * weightDecay (%s) must be < 1", spec.name(), eta * weightDecay));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT, "%s: eta * weightDecay (%s) must be < 1", spec.name(), eta * weightDecay));
         }
     }
 
@@ -441,8 +454,8 @@ public final class Sphere {
         for (int b = 0; b < matrixCount; b++) {
             double r = entry(radius, b);
             if (!(r > 0 && Double.isFinite(r))) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "%s: radius[%s] (%s) must be finite and positive", spec.name(), b, r));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT, "%s: radius[%s] (%s) must be finite and positive", spec.name(), b, r));
             }
         }
     }

@@ -23,7 +23,8 @@ class InitializerTest {
         for (long[] s : new long[][] {{256, 256}, {64, 512}, {512, 64}, {1, 300}, {300, 1}}) {
             ParamSpec spec = ParamSpec.matrixOutIn("w", s[0], s[1], ParamRole.HIDDEN);
             INDArray w = Initializer.initialize(spec, InitScheme.uniformFanIn(), DataType.FLOAT, 3);
-            double r2 = Math.pow(Sphere.create(spec, DataType.FLOAT).measureRadius(w).getDouble(0), 2);
+            double r2 = Math.pow(
+                    Sphere.create(spec, DataType.FLOAT).measureRadius(w).getDouble(0), 2);
             double mean = s[0] / 3.0;
             double sd = Math.sqrt(4.0 * s[0] / (45.0 * s[1]));
             assertEquals(mean, r2, 6 * sd, "shape " + s[0] + "x" + s[1]);
@@ -59,6 +60,10 @@ class InitializerTest {
         assertEquals(0.02, h.stdNumber().doubleValue(), 0.02 * 0.02);
         assertTrue(Math.abs(h.meanNumber().doubleValue()) < 5 * 0.02 / Math.sqrt(20000));
         ParamSpec gain = ParamSpec.vector("g", 10, ParamRole.GAIN);
-        assertEquals(10.0, Initializer.initialize(gain, InitScheme.constant(1), DataType.FLOAT, 0).sumNumber().doubleValue());
+        assertEquals(
+                10.0,
+                Initializer.initialize(gain, InitScheme.constant(1), DataType.FLOAT, 0)
+                        .sumNumber()
+                        .doubleValue());
     }
 }

@@ -116,7 +116,8 @@ class DenseOpsTest {
                 }
                 assertValues(e, z, tol(dt), where + " scale");
 
-                INDArray out = Nd4j.createUninitialized(dt, new long[] {7, 11}, x.ordering()).assign(Double.NaN);
+                INDArray out = Nd4j.createUninitialized(dt, new long[] {7, 11}, x.ordering())
+                        .assign(Double.NaN);
                 ops.copyInto(x, out);
                 assertValues(xv, out, 0.0, where + " copy");
                 // The inputs are read only.
@@ -203,28 +204,43 @@ class DenseOpsTest {
         HostBlas real = new HostBlas(8);
         assertNull(HostSupport.selfCheck(real));
         DenseOps.Host lazy = new DenseOps.Host() {
-            @Override public int capacity() {
+            @Override
+            public int capacity() {
                 return real.capacity();
             }
-            @Override public boolean dense(INDArray x) {
+
+            @Override
+            public boolean dense(INDArray x) {
                 return real.dense(x);
             }
-            @Override public boolean dense(INDArray x, INDArray y) {
+
+            @Override
+            public boolean dense(INDArray x, INDArray y) {
                 return real.dense(x, y);
             }
-            @Override public double dot(INDArray x, INDArray y) {
+
+            @Override
+            public double dot(INDArray x, INDArray y) {
                 return real.dot(x, y);
             }
-            @Override public void scal(double alpha, INDArray x) {
+
+            @Override
+            public void scal(double alpha, INDArray x) {
                 real.scal(alpha, x);
             }
-            @Override public void axpy(double alpha, INDArray x, INDArray y) {
+
+            @Override
+            public void axpy(double alpha, INDArray x, INDArray y) {
                 // computes nothing
             }
-            @Override public void copy(INDArray x, INDArray y) {
+
+            @Override
+            public void copy(INDArray x, INDArray y) {
                 real.copy(x, y);
             }
-            @Override public Buffer view(INDArray x) {
+
+            @Override
+            public Buffer view(INDArray x) {
                 return real.view(x);
             }
         };

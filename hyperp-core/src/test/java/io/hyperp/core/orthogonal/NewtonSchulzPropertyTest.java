@@ -36,8 +36,7 @@ class NewtonSchulzPropertyTest {
     private static final double SV_TOL = 1e-4;
 
     /** The float32 result of {@code schedule} on a planted matrix, per kernel, with its inputs. */
-    private record Case(double[] normalizedSigma, double[][] g, INDArray out) {
-    }
+    private record Case(double[] normalizedSigma, double[][] g, INDArray out) {}
 
     private static Case run(NsKernel kernel, NsSchedule schedule, int rows, int cols, long seed) {
         int k = Math.min(rows, cols);
@@ -69,14 +68,18 @@ class NewtonSchulzPropertyTest {
         double[] actual = ReferenceNewtonSchulz.singularValues(ReferenceNewtonSchulz.toDoubles(c.out));
         Arrays.sort(actual);
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], SV_TOL, String.format(Locale.ROOT, "singular value %d of %s", i,
-                    Arrays.toString(actual)));
+            assertEquals(
+                    expected[i],
+                    actual[i],
+                    SV_TOL,
+                    String.format(Locale.ROOT, "singular value %d of %s", i, Arrays.toString(actual)));
         }
     }
 
     private static void assertInBand(double lo, double hi, Case c) {
         for (double s : ReferenceNewtonSchulz.singularValues(ReferenceNewtonSchulz.toDoubles(c.out))) {
-            assertTrue(s >= lo - SV_TOL && s <= hi + SV_TOL,
+            assertTrue(
+                    s >= lo - SV_TOL && s <= hi + SV_TOL,
                     String.format(Locale.ROOT, "singular value %s outside [%s, %s]", s, lo, hi));
         }
     }
@@ -108,7 +111,8 @@ class NewtonSchulzPropertyTest {
 
     @Test
     void hyperp5_singularValues_inBandAndMappedByScalarPolynomial() {
-        qt().withFixedSeed(11).withExamples(40)
+        qt().withFixedSeed(11)
+                .withExamples(40)
                 .forAll(integers().between(1, 24), integers().between(1, 24), longs().between(0, 1L << 40))
                 .checkAssert((rows, cols, seed) -> {
                     for (NsKernel k : NewtonSchulzTest.kernels()) {
@@ -121,7 +125,8 @@ class NewtonSchulzPropertyTest {
 
     @Test
     void jordan5_singularValues_inBandAndMappedByScalarPolynomial() {
-        qt().withFixedSeed(12).withExamples(40)
+        qt().withFixedSeed(12)
+                .withExamples(40)
                 .forAll(integers().between(1, 24), integers().between(1, 24), longs().between(0, 1L << 40))
                 .checkAssert((rows, cols, seed) -> {
                     for (NsKernel k : NewtonSchulzTest.kernels()) {
@@ -134,7 +139,8 @@ class NewtonSchulzPropertyTest {
 
     @Test
     void convergent30_reachesPolarFactor() {
-        qt().withFixedSeed(13).withExamples(40)
+        qt().withFixedSeed(13)
+                .withExamples(40)
                 .forAll(integers().between(1, 24), integers().between(1, 24), longs().between(0, 1L << 40))
                 .checkAssert((rows, cols, seed) -> {
                     for (NsKernel k : NewtonSchulzTest.kernels()) {

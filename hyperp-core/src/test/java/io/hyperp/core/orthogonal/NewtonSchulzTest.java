@@ -81,8 +81,8 @@ class NewtonSchulzTest {
 
     static void assertMatchesReference(ParamSpec spec, INDArray g, INDArray out, NsSchedule schedule, double tol) {
         for (int b = 0; b < spec.matrixCount(); b++) {
-            double[][] expected = ReferenceNewtonSchulz.orthogonalize(
-                    ReferenceNewtonSchulz.toDoubles(matrix(spec, g, b)), schedule);
+            double[][] expected =
+                    ReferenceNewtonSchulz.orthogonalize(ReferenceNewtonSchulz.toDoubles(matrix(spec, g, b)), schedule);
             Tolerances.assertClose(expected, matrix(spec, out, b), tol, spec.name() + " matrix " + b);
         }
     }
@@ -117,8 +117,8 @@ class NewtonSchulzTest {
 
         @ParameterizedTest(name = "{0} {1} {2}x{3} g {4} out {5} {6}")
         @MethodSource("io.hyperp.core.orthogonal.NewtonSchulzTest#matrixCases")
-        void orthogonalizeInto_matrix_matchesDoubleReference(NsKernel kernel, DataType dt, long rows, long cols,
-                                                             char gOrder, char outOrder, NsSchedule schedule) {
+        void orthogonalizeInto_matrix_matchesDoubleReference(
+                NsKernel kernel, DataType dt, long rows, long cols, char gOrder, char outOrder, NsSchedule schedule) {
             ParamSpec spec = ParamSpec.matrixOutIn("w", rows, cols, ParamRole.HIDDEN);
             NewtonSchulz ns = NewtonSchulz.create(spec, dt, schedule, kernel);
             assertEquals(kernel, ns.kernel());
@@ -132,8 +132,8 @@ class NewtonSchulzTest {
 
         @ParameterizedTest(name = "{0} {1}")
         @MethodSource("io.hyperp.core.orthogonal.NewtonSchulzTest#stackCases")
-        void orthogonalizeInto_stack_eachMatrixMatchesDoubleReference(NsKernel kernel, String layout, ParamSpec spec,
-                                                                      char gOrder, char outOrder, DataType dt) {
+        void orthogonalizeInto_stack_eachMatrixMatchesDoubleReference(
+                NsKernel kernel, String layout, ParamSpec spec, char gOrder, char outOrder, DataType dt) {
             NsSchedule schedule = NsSchedule.HYPERP_5;
             NewtonSchulz ns = NewtonSchulz.create(spec, dt, schedule, kernel);
             INDArray g = random(spec.length(), dt, spec.shape(), gOrder);
@@ -148,19 +148,29 @@ class NewtonSchulzTest {
             // g: a column block of a wider 'c' array (row stride 30, not 12); out: a row block of a taller 'f' array.
             ParamSpec spec = ParamSpec.matrixOutIn("w", 10, 12, ParamRole.HIDDEN);
             INDArray bigG = random(7, DataType.FLOAT, new long[] {10, 30}, 'c');
-            INDArray g = bigG.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 17));
+            INDArray g = bigG.get(
+                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 17));
             INDArray bigOut = Nd4j.create(DataType.FLOAT, new long[] {25, 12}, 'f');
-            INDArray out = bigOut.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 13),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            INDArray out = bigOut.get(
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 13), org.nd4j.linalg.indexing.NDArrayIndex.all());
             NewtonSchulz ns = NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.JORDAN_5, kernel);
             ns.orthogonalizeInto(g, out);
             assertMatchesReference(spec, g, out, NsSchedule.JORDAN_5, FLOAT_TOL);
             // Rows of bigOut outside the view are untouched.
-            assertEquals(0.0, bigOut.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()).amaxNumber().doubleValue());
-            assertEquals(0.0, bigOut.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(13, 25),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()).amaxNumber().doubleValue());
+            assertEquals(
+                    0.0,
+                    bigOut.get(
+                                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all())
+                            .amaxNumber()
+                            .doubleValue());
+            assertEquals(
+                    0.0,
+                    bigOut.get(
+                                    org.nd4j.linalg.indexing.NDArrayIndex.interval(13, 25),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all())
+                            .amaxNumber()
+                            .doubleValue());
         }
 
         @ParameterizedTest(name = "{0}")
@@ -168,8 +178,11 @@ class NewtonSchulzTest {
         void orthogonalizeInto_inPlace_isBitIdenticalToSeparateOutput(NsKernel kernel) {
             // out == g is allowed: the input is read only by the first iteration. Wide, tall (both orders,
             // the tall ones transposed inside) and a stack, in both precisions and for every schedule.
-            ParamSpec[] specs = {ParamSpec.matrixOutIn("wide", 6, 11, ParamRole.HIDDEN),
-                ParamSpec.matrixOutIn("tall", 13, 5, ParamRole.HIDDEN), ParamSpec.expertStack("stack", 3, 7, 4)};
+            ParamSpec[] specs = {
+                ParamSpec.matrixOutIn("wide", 6, 11, ParamRole.HIDDEN),
+                ParamSpec.matrixOutIn("tall", 13, 5, ParamRole.HIDDEN),
+                ParamSpec.expertStack("stack", 3, 7, 4)
+            };
             for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
                 for (NsSchedule schedule : NsSchedule.values()) {
                     for (ParamSpec spec : specs) {
@@ -219,7 +232,8 @@ class NewtonSchulzTest {
                     .orthogonalizeInto(g, viaGemm);
             for (NsKernel k : kernels()) {
                 INDArray out = Nd4j.create(DataType.FLOAT, spec.shape());
-                NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.HYPERP_5, k).orthogonalizeInto(g, out);
+                NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.HYPERP_5, k)
+                        .orthogonalizeInto(g, out);
                 Tolerances.assertClose(viaGemm, out, FLOAT_TOL, k.toString());
             }
         }
@@ -265,10 +279,14 @@ class NewtonSchulzTest {
             INDArray g = random(5, DataType.FLOAT, spec.shape(), 'c');
             g.putScalar(new long[] {1, 2, 3}, Double.NaN);
             INDArray out = Nd4j.create(DataType.FLOAT, spec.shape());
-            NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.HYPERP_5, kernel).orthogonalizeInto(g, out);
+            NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.HYPERP_5, kernel)
+                    .orthogonalizeInto(g, out);
             assertTrue(out.tensorAlongDimension(1, 1, 2).isNaN().all(), "matrix 1 must be NaN, not silently finite");
-            assertMatchesReference(ParamSpec.matrixOutIn("e0", 4, 6, ParamRole.HIDDEN),
-                    g.tensorAlongDimension(0, 1, 2), out.tensorAlongDimension(0, 1, 2), NsSchedule.HYPERP_5,
+            assertMatchesReference(
+                    ParamSpec.matrixOutIn("e0", 4, 6, ParamRole.HIDDEN),
+                    g.tensorAlongDimension(0, 1, 2),
+                    out.tensorAlongDimension(0, 1, 2),
+                    NsSchedule.HYPERP_5,
                     FLOAT_TOL);
         }
 
@@ -282,7 +300,8 @@ class NewtonSchulzTest {
             INDArray v = Nd4j.linspace(DataType.DOUBLE, -2, 0.5, 8).reshape(1, 8);
             INDArray g = u.mmul(v);
             INDArray out = Nd4j.create(DataType.DOUBLE, spec.shape());
-            NewtonSchulz.create(spec, DataType.DOUBLE, NsSchedule.JORDAN_5, kernel).orthogonalizeInto(g, out);
+            NewtonSchulz.create(spec, DataType.DOUBLE, NsSchedule.JORDAN_5, kernel)
+                    .orthogonalizeInto(g, out);
             assertMatchesReference(spec, g, out, NsSchedule.JORDAN_5, DOUBLE_TOL);
         }
     }
@@ -294,24 +313,28 @@ class NewtonSchulzTest {
 
         @Test
         void create_rank1Spec_throwsIae() {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NewtonSchulz.create(
-                    ParamSpec.vector("gain", 4, ParamRole.GAIN), DataType.FLOAT, NsSchedule.HYPERP_5));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> NewtonSchulz.create(
+                            ParamSpec.vector("gain", 4, ParamRole.GAIN), DataType.FLOAT, NsSchedule.HYPERP_5));
             assertTrue(e.getMessage().contains("gain"), e.getMessage());
         }
 
         @Test
         void create_integerDtype_throwsIae() {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> NewtonSchulz.create(spec, DataType.INT, NsSchedule.HYPERP_5));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> NewtonSchulz.create(spec, DataType.INT, NsSchedule.HYPERP_5));
             assertTrue(e.getMessage().contains("w_q") && e.getMessage().contains("INT"), e.getMessage());
         }
 
         @Test
         void create_nulls_throwNpe() {
-            assertThrows(NullPointerException.class, () -> NewtonSchulz.create(null, DataType.FLOAT, NsSchedule.HYPERP_5));
+            assertThrows(
+                    NullPointerException.class, () -> NewtonSchulz.create(null, DataType.FLOAT, NsSchedule.HYPERP_5));
             assertThrows(NullPointerException.class, () -> NewtonSchulz.create(spec, null, NsSchedule.HYPERP_5));
             assertThrows(NullPointerException.class, () -> NewtonSchulz.create(spec, DataType.FLOAT, null));
-            assertThrows(NullPointerException.class,
+            assertThrows(
+                    NullPointerException.class,
                     () -> NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.HYPERP_5, null));
         }
 
@@ -319,8 +342,8 @@ class NewtonSchulzTest {
         void orthogonalizeInto_wrongShape_throwsIaeAndLeavesOutUntouched() {
             NewtonSchulz ns = NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.HYPERP_5);
             INDArray out = Nd4j.ones(DataType.FLOAT, 4, 6);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ns.orthogonalizeInto(Nd4j.ones(DataType.FLOAT, 6, 4), out));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> ns.orthogonalizeInto(Nd4j.ones(DataType.FLOAT, 6, 4), out));
             assertTrue(e.getMessage().contains("w_q") && e.getMessage().contains("[6, 4]"), e.getMessage());
             assertEquals(Nd4j.ones(DataType.FLOAT, 4, 6), out);
         }
@@ -329,11 +352,12 @@ class NewtonSchulzTest {
         void orthogonalizeInto_wrongDtype_throwsIaeAndLeavesOutUntouched() {
             NewtonSchulz ns = NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.HYPERP_5);
             INDArray out = Nd4j.ones(DataType.FLOAT, 4, 6);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ns.orthogonalizeInto(Nd4j.ones(DataType.DOUBLE, 4, 6), out));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> ns.orthogonalizeInto(Nd4j.ones(DataType.DOUBLE, 4, 6), out));
             assertTrue(e.getMessage().contains("DOUBLE"), e.getMessage());
             assertEquals(Nd4j.ones(DataType.FLOAT, 4, 6), out);
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> ns.orthogonalizeInto(Nd4j.ones(DataType.FLOAT, 4, 6), Nd4j.ones(DataType.DOUBLE, 4, 6)));
         }
     }
@@ -352,8 +376,13 @@ class NewtonSchulzTest {
                 assertSame(NsKernel.ND4J_GEMM, NsKernel.preferred());
             }
             assertTrue(NsKernel.ND4J_GEMM.isAvailable());
-            assertEquals(NsKernel.preferred(), NewtonSchulz.create(ParamSpec.matrixOutIn("w", 3, 5, ParamRole.HIDDEN),
-                    DataType.FLOAT, NsSchedule.HYPERP_5).kernel());
+            assertEquals(
+                    NsKernel.preferred(),
+                    NewtonSchulz.create(
+                                    ParamSpec.matrixOutIn("w", 3, 5, ParamRole.HIDDEN),
+                                    DataType.FLOAT,
+                                    NsSchedule.HYPERP_5)
+                            .kernel());
         }
 
         @Test
@@ -369,8 +398,7 @@ class NewtonSchulzTest {
             // The failure mode seen with ND4J's own level-3 syrk on the CPU backend: returns, writes nothing.
             KernelDetection.EngineFactory silent = (geo, dt, sch) -> new Engine() {
                 @Override
-                public void orthogonalize(INDArray g, INDArray out) {
-                }
+                public void orthogonalize(INDArray g, INDArray out) {}
 
                 @Override
                 public NsKernel kernel() {
@@ -394,15 +422,18 @@ class NewtonSchulzTest {
             INDArray g = random(9, DataType.DOUBLE, spec.shape(), 'c');
             INDArray out = Nd4j.create(DataType.DOUBLE, spec.shape());
             new BlasEngine(new Geometry(spec), DataType.DOUBLE, NsSchedule.HYPERP_5, false).orthogonalize(g, out);
-            double[][] expected = ReferenceNewtonSchulz.orthogonalize(ReferenceNewtonSchulz.toDoubles(g),
-                    NsSchedule.HYPERP_5);
+            double[][] expected =
+                    ReferenceNewtonSchulz.orthogonalize(ReferenceNewtonSchulz.toDoubles(g), NsSchedule.HYPERP_5);
             assertThrows(AssertionError.class, () -> Tolerances.assertClose(expected, out, DOUBLE_TOL, "half"));
         }
 
         @Test
         void create_withGemmKernel_usesGemm() {
-            NewtonSchulz ns = NewtonSchulz.create(ParamSpec.matrixOutIn("w", 3, 5, ParamRole.HIDDEN), DataType.DOUBLE,
-                    NsSchedule.HYPERP_5, NsKernel.ND4J_GEMM);
+            NewtonSchulz ns = NewtonSchulz.create(
+                    ParamSpec.matrixOutIn("w", 3, 5, ParamRole.HIDDEN),
+                    DataType.DOUBLE,
+                    NsSchedule.HYPERP_5,
+                    NsKernel.ND4J_GEMM);
             assertSame(NsKernel.ND4J_GEMM, ns.kernel());
         }
 
@@ -417,9 +448,13 @@ class NewtonSchulzTest {
             }
             com.sun.management.ThreadMXBean threads =
                     (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            for (ParamSpec spec : new ParamSpec[] {ParamSpec.matrixOutIn("w", 24, 40, ParamRole.HIDDEN),
-                ParamSpec.matrixOutIn("t", 40, 24, ParamRole.HIDDEN), ParamSpec.expertStack("e", 3, 16, 12)}) {
-                NewtonSchulz ns = NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.HYPERP_5, NsKernel.SYMMETRIC_BLAS);
+            for (ParamSpec spec : new ParamSpec[] {
+                ParamSpec.matrixOutIn("w", 24, 40, ParamRole.HIDDEN),
+                ParamSpec.matrixOutIn("t", 40, 24, ParamRole.HIDDEN),
+                ParamSpec.expertStack("e", 3, 16, 12)
+            }) {
+                NewtonSchulz ns =
+                        NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.HYPERP_5, NsKernel.SYMMETRIC_BLAS);
                 INDArray g = random(21, DataType.FLOAT, spec.shape(), 'c');
                 INDArray out = Nd4j.create(DataType.FLOAT, spec.shape());
                 for (int i = 0; i < 200; i++) {
@@ -443,7 +478,10 @@ class NewtonSchulzTest {
         void nominalFlops_countsGeneralProducts() {
             // 3 matrices of 4 x 10 (wide m = 4, n = 10), 5 iterations: 3 * 5 * (4*16*10 + 2*64) = 11520.
             ParamSpec spec = ParamSpec.expertStack("e", 3, 10, 4);
-            assertEquals(11520.0, NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.JORDAN_5).nominalFlops());
+            assertEquals(
+                    11520.0,
+                    NewtonSchulz.create(spec, DataType.FLOAT, NsSchedule.JORDAN_5)
+                            .nominalFlops());
         }
     }
 }

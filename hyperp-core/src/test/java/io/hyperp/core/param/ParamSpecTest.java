@@ -23,15 +23,21 @@ class ParamSpecTest {
 
     @Test
     void expertAxisOutOfRange_throwsIaeNamingParam() {
-        assertIae(() -> new ParamSpec("experts", new long[] {4, 3, 2}, ParamRole.EXPERT, 2, 1, 3), "experts",
+        assertIae(
+                () -> new ParamSpec("experts", new long[] {4, 3, 2}, ParamRole.EXPERT, 2, 1, 3),
+                "experts",
                 "expertAxis (3) out of range");
-        assertIae(() -> new ParamSpec("experts", new long[] {4, 3, 2}, ParamRole.EXPERT, 2, 1, -2), "experts",
+        assertIae(
+                () -> new ParamSpec("experts", new long[] {4, 3, 2}, ParamRole.EXPERT, 2, 1, -2),
+                "experts",
                 "out of range");
     }
 
     @Test
     void expertAxisEqualToFanAxis_throwsIae() {
-        assertIae(() -> new ParamSpec("experts", new long[] {4, 3, 2}, ParamRole.EXPERT, 0, 1, 0), "experts",
+        assertIae(
+                () -> new ParamSpec("experts", new long[] {4, 3, 2}, ParamRole.EXPERT, 0, 1, 0),
+                "experts",
                 "expert axis");
     }
 

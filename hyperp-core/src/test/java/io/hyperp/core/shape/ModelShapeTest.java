@@ -56,9 +56,14 @@ class ModelShapeTest {
 
     @Test
     void invalid_kvGroupsNotDividingHeads_throwsIae() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelShape.reference(8).withDepth(8).withWidth(1024).withFfnWidth(4096)
-                        .withMoe(null).withContext(0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ModelShape.reference(8)
+                        .withDepth(8)
+                        .withWidth(1024)
+                        .withFfnWidth(4096)
+                        .withMoe(null)
+                        .withContext(0));
         assertTrue(e.getMessage().contains("context"), e.getMessage());
     }
 }

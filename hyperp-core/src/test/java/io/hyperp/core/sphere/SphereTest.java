@@ -28,7 +28,9 @@ class SphereTest {
     private static final double EXACT = 1e-10;
 
     private static INDArray norms(ParamSpec spec, INDArray w) {
-        return spec.isStack() ? w.norm2(1, 2) : Nd4j.scalar(w.norm2Number().doubleValue()).reshape(1);
+        return spec.isStack()
+                ? w.norm2(1, 2)
+                : Nd4j.scalar(w.norm2Number().doubleValue()).reshape(1);
     }
 
     private static void assertOnSphere(ParamSpec spec, INDArray w, INDArray radius, double tol) {
@@ -49,23 +51,34 @@ class SphereTest {
 
         @Test
         void afterAnyStep_normEqualsStoredRadius() {
-            qt().withFixedSeed(1).withExamples(60)
-                    .forAll(ShapeGens.sphereSpecs(), doubles().between(0.0, 3.0), doubles().between(0.0, 0.3),
+            qt().withFixedSeed(1)
+                    .withExamples(60)
+                    .forAll(
+                            ShapeGens.sphereSpecs(),
+                            doubles().between(0.0, 3.0),
+                            doubles().between(0.0, 0.3),
                             longs().between(0, 1 << 30))
                     .checkAssert((spec, eta, wd, seed) -> {
                         Sphere s = Sphere.create(spec, DataType.DOUBLE);
                         INDArray w = RandomMatrices.uniform(seed, DataType.DOUBLE, spec.shape());
                         INDArray radius = s.measureRadius(w);
                         double lambda = eta * wd < 1 ? wd : 0.0;
-                        INDArray next = step(s, w, RandomMatrices.uniform(seed + 1, DataType.DOUBLE, spec.shape()),
-                                eta, lambda, radius);
+                        INDArray next = step(
+                                s,
+                                w,
+                                RandomMatrices.uniform(seed + 1, DataType.DOUBLE, spec.shape()),
+                                eta,
+                                lambda,
+                                radius);
                         assertOnSphere(spec, next, radius, EXACT);
                     });
         }
 
         @Test
         void zeroDirection_leavesWBitForBitUnchanged() {
-            qt().withFixedSeed(2).withExamples(40).forAll(ShapeGens.sphereSpecs(), longs().between(0, 1 << 30))
+            qt().withFixedSeed(2)
+                    .withExamples(40)
+                    .forAll(ShapeGens.sphereSpecs(), longs().between(0, 1 << 30))
                     .checkAssert((spec, seed) -> {
                         Sphere s = Sphere.create(spec, DataType.FLOAT);
                         INDArray w = RandomMatrices.uniform(seed, DataType.FLOAT, spec.shape());
@@ -77,7 +90,8 @@ class SphereTest {
 
         @Test
         void stepAlongWWithEtaAtLeastOne_givesNoNaNAndStaysOnSphere() {
-            qt().withFixedSeed(3).withExamples(40)
+            qt().withFixedSeed(3)
+                    .withExamples(40)
                     .forAll(ShapeGens.sphereSpecs(), doubles().between(1.0, 10.0), longs().between(0, 1 << 30))
                     .checkAssert((spec, eta, seed) -> {
                         for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
@@ -86,7 +100,8 @@ class SphereTest {
                                 INDArray w = RandomMatrices.uniform(seed, dt, spec.shape());
                                 INDArray radius = s.measureRadius(w);
                                 INDArray next = step(s, w, w, e, 0.0, radius);
-                                assertFalse(next.isNaN().any() || next.isInfinite().any(), "NaN at eta " + e);
+                                assertFalse(
+                                        next.isNaN().any() || next.isInfinite().any(), "NaN at eta " + e);
                                 // float32: a renormalized point is within a few ulps of the radius.
                                 assertOnSphere(spec, next, radius, dt == DataType.FLOAT ? 1e-5 : EXACT);
                             }
@@ -110,8 +125,12 @@ class SphereTest {
 
         @Test
         void consequences1and2_decayIsALearningRateRescaling() {
-            qt().withFixedSeed(5).withExamples(60)
-                    .forAll(ShapeGens.sphereSpecs(), doubles().between(0.001, 0.5), doubles().between(0.0, 1.9),
+            qt().withFixedSeed(5)
+                    .withExamples(60)
+                    .forAll(
+                            ShapeGens.sphereSpecs(),
+                            doubles().between(0.001, 0.5),
+                            doubles().between(0.0, 1.9),
                             longs().between(0, 1 << 30))
                     .checkAssert((spec, eta, wd, seed) -> {
                         Sphere s = Sphere.create(spec, DataType.DOUBLE);
@@ -131,7 +150,9 @@ class SphereTest {
             // The difference is eta^2 lambda times a fixed tangent vector plus O(eta^3): at eta = 0.02
             // and 0.01 the ratio is 4 (1 +- O(eta)), so [3.6, 4.4] holds with margin. Matrices with a
             // zero tangent component (1 x 1) have no effect at all and are skipped.
-            qt().withFixedSeed(6).withExamples(40).forAll(ShapeGens.sphereSpecs(), longs().between(0, 1 << 30))
+            qt().withFixedSeed(6)
+                    .withExamples(40)
+                    .forAll(ShapeGens.sphereSpecs(), longs().between(0, 1 << 30))
                     .assuming((spec, seed) -> spec.length() / spec.matrixCount() > 1)
                     .checkAssert((spec, seed) -> {
                         Sphere s = Sphere.create(spec, DataType.DOUBLE);
@@ -139,8 +160,14 @@ class SphereTest {
                         INDArray u = RandomMatrices.uniform(seed + 1, DataType.DOUBLE, spec.shape());
                         INDArray r = s.measureRadius(w);
                         double lambda = 0.5;
-                        double d1 = step(s, w, u, 0.02, lambda, r).sub(step(s, w, u, 0.02, 0, r)).norm2Number().doubleValue();
-                        double d2 = step(s, w, u, 0.01, lambda, r).sub(step(s, w, u, 0.01, 0, r)).norm2Number().doubleValue();
+                        double d1 = step(s, w, u, 0.02, lambda, r)
+                                .sub(step(s, w, u, 0.02, 0, r))
+                                .norm2Number()
+                                .doubleValue();
+                        double d2 = step(s, w, u, 0.01, lambda, r)
+                                .sub(step(s, w, u, 0.01, 0, r))
+                                .norm2Number()
+                                .doubleValue();
                         double ratio = d1 / d2;
                         assertTrue(ratio > 3.6 && ratio < 4.4, "ratio " + ratio + " for " + spec);
                     });
@@ -162,12 +189,15 @@ class SphereTest {
 
     @Test
     void projectTangent_isOrthogonalToW() {
-        qt().withFixedSeed(8).withExamples(60).forAll(ShapeGens.sphereSpecs(), longs().between(0, 1 << 30))
+        qt().withFixedSeed(8)
+                .withExamples(60)
+                .forAll(ShapeGens.sphereSpecs(), longs().between(0, 1 << 30))
                 .checkAssert((spec, seed) -> {
                     Sphere s = Sphere.create(spec, DataType.DOUBLE);
                     INDArray w = RandomMatrices.uniform(seed, DataType.DOUBLE, spec.shape());
                     INDArray u = RandomMatrices.uniform(seed + 1, DataType.DOUBLE, spec.shape());
-                    double scale = w.norm2Number().doubleValue() * u.norm2Number().doubleValue();
+                    double scale =
+                            w.norm2Number().doubleValue() * u.norm2Number().doubleValue();
                     s.projectTangentInPlace(w, u);
                     INDArray dots = s.innerProductsInto(w, u, Nd4j.create(DataType.DOUBLE, spec.matrixCount()));
                     for (int b = 0; b < spec.matrixCount(); b++) {
@@ -188,7 +218,10 @@ class SphereTest {
         INDArray a = step(local, w, u, 0.1, 0, local.measureRadius(w));
         INDArray b = step(sharded, w, u, 0.1, 0, sharded.measureRadius(w));
         assertTrue(a.equalsWithEps(b, 1e-12));
-        assertEquals(Math.sqrt(2) * local.measureRadius(w).getDouble(0), sharded.measureRadius(w).getDouble(0), 1e-12);
+        assertEquals(
+                Math.sqrt(2) * local.measureRadius(w).getDouble(0),
+                sharded.measureRadius(w).getDouble(0),
+                1e-12);
     }
 
     @Nested
@@ -239,15 +272,16 @@ class SphereTest {
 
         @Test
         void rank1Spec_isRefusedBySphere() {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> Sphere.create(ParamSpec.vector("gain", 4, ParamRole.GAIN), DataType.FLOAT));
             assertTrue(e.getMessage().contains("gain"), e.getMessage());
         }
 
         @Test
         void zeroMatrix_cannotDefineARadius() {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> s.measureRadius(Nd4j.zeros(DataType.DOUBLE, 4, 3)));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> s.measureRadius(Nd4j.zeros(DataType.DOUBLE, 4, 3)));
             assertTrue(e.getMessage().contains("w_q"), e.getMessage());
         }
     }

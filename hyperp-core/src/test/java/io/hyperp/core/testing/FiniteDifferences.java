@@ -25,8 +25,7 @@ public final class FiniteDifferences {
     /** The default step. */
     public static final double H = 1e-6;
 
-    private FiniteDifferences() {
-    }
+    private FiniteDifferences() {}
 
     /**
      * Perturbs every entry of {@code param} in place (restoring it afterwards), evaluates
@@ -38,9 +37,16 @@ public final class FiniteDifferences {
      * @param analytic the analytic gradient, same shape; read only
      * @param loss     evaluates the loss at the current value of {@code param}
      */
-    public static void assertGradient(String what, INDArray param, INDArray analytic, DoubleSupplier loss, double h,
-                                      double tol) {
-        check(what, param, analytic, loss, h, tol, LongStream.range(0, param.length()).toArray());
+    public static void assertGradient(
+            String what, INDArray param, INDArray analytic, DoubleSupplier loss, double h, double tol) {
+        check(
+                what,
+                param,
+                analytic,
+                loss,
+                h,
+                tol,
+                LongStream.range(0, param.length()).toArray());
     }
 
     /**
@@ -48,22 +54,38 @@ public final class FiniteDifferences {
      * (seeded), for tensors too large to check entry by entry; on every entry when there are at most
      * {@code samples}.
      */
-    public static void assertGradientSampled(String what, INDArray param, INDArray analytic, DoubleSupplier loss,
-                                             double h, double tol, int samples, long seed) {
+    public static void assertGradientSampled(
+            String what,
+            INDArray param,
+            INDArray analytic,
+            DoubleSupplier loss,
+            double h,
+            double tol,
+            int samples,
+            long seed) {
         long n = param.length();
-        long[] picks = n <= samples ? LongStream.range(0, n).toArray()
-                : new SplittableRandom(seed).longs(0, n).distinct().limit(samples).toArray();
+        long[] picks = n <= samples
+                ? LongStream.range(0, n).toArray()
+                : new SplittableRandom(seed)
+                        .longs(0, n)
+                        .distinct()
+                        .limit(samples)
+                        .toArray();
         check(what, param, analytic, loss, h, tol, picks);
     }
 
-    private static void check(String what, INDArray param, INDArray analytic, DoubleSupplier loss, double h,
-                              double tol, long[] entries) {
+    private static void check(
+            String what, INDArray param, INDArray analytic, DoubleSupplier loss, double h, double tol, long[] entries) {
         if (param.dataType() != DataType.DOUBLE) {
             fail(what + ": finite differences need a DOUBLE array, found " + param.dataType());
         }
         if (!Arrays.equals(param.shape(), analytic.shape())) {
-            fail(String.format(Locale.ROOT, "%s: gradient shape %s differs from parameter shape %s", what,
-                    Arrays.toString(analytic.shape()), Arrays.toString(param.shape())));
+            fail(String.format(
+                    Locale.ROOT,
+                    "%s: gradient shape %s differs from parameter shape %s",
+                    what,
+                    Arrays.toString(analytic.shape()),
+                    Arrays.toString(param.shape())));
         }
         INDArray g = analytic.dup('c').reshape(analytic.length());
         for (long i : entries) {
@@ -77,8 +99,14 @@ public final class FiniteDifferences {
             double fd = (up - down) / (2 * h);
             double an = g.getDouble(i);
             if (!(Math.abs(fd - an) <= tol * Math.max(1.0, Math.abs(an)))) {
-                fail(String.format(Locale.ROOT, "%s%s: analytic %.10g, central difference %.10g (tolerance %.1e)",
-                        what, Arrays.toString(idx), an, fd, tol));
+                fail(String.format(
+                        Locale.ROOT,
+                        "%s%s: analytic %.10g, central difference %.10g (tolerance %.1e)",
+                        what,
+                        Arrays.toString(idx),
+                        an,
+                        fd,
+                        tol));
             }
         }
     }

@@ -8,8 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Seeded random tensors for tests, identical on every backend (drawn in Java). */
 public final class RandomMatrices {
 
-    private RandomMatrices() {
-    }
+    private RandomMatrices() {}
 
     /** Entries uniform in [-1, 1), C order, of the given shape and dtype. */
     public static INDArray uniform(long seed, DataType dataType, long... shape) {

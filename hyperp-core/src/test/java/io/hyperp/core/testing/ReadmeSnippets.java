@@ -22,8 +22,7 @@ import javax.tools.ToolProvider;
  */
 public final class ReadmeSnippets {
 
-    private ReadmeSnippets() {
-    }
+    private ReadmeSnippets() {}
 
     /**
      * Extracts the block after {@code <!-- marker -->} from {@code readme}, compiles it as

@@ -18,8 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class ReferenceNewtonSchulz {
 
-    private ReferenceNewtonSchulz() {
-    }
+    private ReferenceNewtonSchulz() {}
 
     /**
      * Newton-Schulz as specified: transpose a tall matrix, \(X = G/(\|G\|_F + 10^{-7})\), then for each
@@ -82,8 +81,8 @@ public final class ReferenceNewtonSchulz {
         double[][] u = new double[p][q];
         for (int k = 0; k < q; k++) {
             if (!(s.sigma[k] > 1e-12 * max)) {
-                throw new IllegalArgumentException("polarFactor: matrix is rank-deficient, singular values "
-                        + Arrays.toString(s.sigma));
+                throw new IllegalArgumentException(
+                        "polarFactor: matrix is rank-deficient, singular values " + Arrays.toString(s.sigma));
             }
             for (int i = 0; i < p; i++) {
                 u[i][k] = s.w[i][k] / s.sigma[k];
@@ -102,8 +101,8 @@ public final class ReferenceNewtonSchulz {
     public static double[][] withSingularValues(long seed, int rows, int cols, double[] sigma) {
         int k = Math.min(rows, cols);
         if (sigma.length != k) {
-            throw new IllegalArgumentException("withSingularValues: need " + k + " singular values, found "
-                    + sigma.length);
+            throw new IllegalArgumentException(
+                    "withSingularValues: need " + k + " singular values, found " + sigma.length);
         }
         SplittableRandom r = new SplittableRandom(seed);
         double[][] u = orthonormalColumns(r, rows, k);
@@ -236,8 +235,7 @@ public final class ReferenceNewtonSchulz {
     }
 
     /** w = tall orientation of g after the rotations (columns U_k sigma_k); v the accumulated rotations. */
-    private record Svd(double[][] w, double[][] v, double[] sigma, boolean transposed) {
-    }
+    private record Svd(double[][] w, double[][] v, double[] sigma, boolean transposed) {}
 
     private static Svd svd(double[][] g) {
         boolean transposed = g.length < g[0].length;

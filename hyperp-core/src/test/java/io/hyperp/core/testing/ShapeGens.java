@@ -12,13 +12,17 @@ import org.quicktheories.core.Gen;
  */
 public final class ShapeGens {
 
-    private ShapeGens() {
-    }
+    private ShapeGens() {}
 
     /** A HIDDEN matrix or an EXPERT stack (roughly one in three). */
     public static Gen<ParamSpec> sphereSpecs() {
-        return integers().between(1, 9).zip(integers().between(1, 9), integers().between(0, 4), (r, c, e) ->
-                e == 0 || e == 4 ? ParamSpec.matrixOutIn("w", r, c, ParamRole.HIDDEN)
-                        : ParamSpec.expertStack("experts", e, r, c));
+        return integers()
+                .between(1, 9)
+                .zip(
+                        integers().between(1, 9),
+                        integers().between(0, 4),
+                        (r, c, e) -> e == 0 || e == 4
+                                ? ParamSpec.matrixOutIn("w", r, c, ParamRole.HIDDEN)
+                                : ParamSpec.expertStack("experts", e, r, c));
     }
 }

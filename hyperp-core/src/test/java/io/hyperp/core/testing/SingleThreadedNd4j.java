@@ -20,8 +20,7 @@ public final class SingleThreadedNd4j implements BeforeAllCallback {
     private static volatile boolean configured;
 
     /** Created by JUnit through the service loader. */
-    public SingleThreadedNd4j() {
-    }
+    public SingleThreadedNd4j() {}
 
     @Override
     public void beforeAll(ExtensionContext context) {

@@ -88,9 +88,11 @@ public final class HyperpGradientUpdater implements GradientUpdater<HyperpUpdate
     public void applyUpdater(INDArray gradient, int iteration, int epoch) {
         NetworkBinding b = binding;
         if (b == null) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT,
                     "a HyperP parameter (%s) is not bound to its network: call HyperpDl4j.bind(net) after creating, "
-                            + "loading or cloning a network that uses HyperP", config.role()));
+                            + "loading or cloning a network that uses HyperP",
+                    config.role()));
         }
         if (!NetworkBinding.sameMemory(gradient, expectedGradient)) {
             throw new IllegalStateException(

@@ -30,8 +30,8 @@ public final class NetworkAccess {
      * @param conf   its configuration (shared with the network's JSON configuration)
      * @param params its parameters by DL4J name (live, shaped views)
      */
-    public record LayerInfo(String prefix, org.deeplearning4j.nn.conf.layers.Layer conf, Map<String, INDArray> params) {
-    }
+    public record LayerInfo(
+            String prefix, org.deeplearning4j.nn.conf.layers.Layer conf, Map<String, INDArray> params) {}
 
     private final MultiLayerNetwork mln;
     private final ComputationGraph cg;
@@ -67,22 +67,28 @@ public final class NetworkAccess {
         if (layers == null) {
             throw new IllegalStateException(kind() + " is not initialized: call init() first");
         }
-        OptimizationAlgorithm algo = mln != null ? mln.conf().getOptimizationAlgo() : cg.conf().getOptimizationAlgo();
+        OptimizationAlgorithm algo =
+                mln != null ? mln.conf().getOptimizationAlgo() : cg.conf().getOptimizationAlgo();
         if (algo != OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "optimization algorithm %s is not supported; HyperP needs STOCHASTIC_GRADIENT_DESCENT", algo));
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT,
+                    "optimization algorithm %s is not supported; HyperP needs STOCHASTIC_GRADIENT_DESCENT",
+                    algo));
         }
         DataType dt = (mln != null ? mln.params() : cg.params()).dataType();
         if (dt != DataType.FLOAT && dt != DataType.DOUBLE) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "network data type %s is not supported; HyperP needs FLOAT or DOUBLE", dt));
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT, "network data type %s is not supported; HyperP needs FLOAT or DOUBLE", dt));
         }
         if (cg != null) {
             for (GraphVertex v : cg.getVertices()) {
                 if (!v.hasLayer() && v.numParams() > 0) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    throw new IllegalArgumentException(String.format(
+                            Locale.ROOT,
                             "vertex '%s' (%s) has %d parameters outside a layer; HyperP cannot train it yet",
-                            v.getVertexName(), v.getClass().getSimpleName(), v.numParams()));
+                            v.getVertexName(),
+                            v.getClass().getSimpleName(),
+                            v.numParams()));
                 }
             }
         }
@@ -99,7 +105,9 @@ public final class NetworkAccess {
         if (mln != null) {
             Layer[] layers = mln.getLayers();
             for (int i = 0; i < layers.length; i++) {
-                out.add(new LayerInfo(String.valueOf(i), layers[i].conf().getLayer(),
+                out.add(new LayerInfo(
+                        String.valueOf(i),
+                        layers[i].conf().getLayer(),
                         new LinkedHashMap<>(layers[i].paramTable(false))));
             }
         } else {
@@ -124,7 +132,8 @@ public final class NetworkAccess {
     public BaseMultiLayerUpdater<?> updater() {
         Object u = mln != null ? mln.getUpdater(true) : cg.getUpdater(true);
         if (!(u instanceof BaseMultiLayerUpdater<?> b)) {
-            throw new IllegalStateException("unexpected updater type " + (u == null ? "null" : u.getClass().getName()));
+            throw new IllegalStateException("unexpected updater type "
+                    + (u == null ? "null" : u.getClass().getName()));
         }
         return b;
     }
@@ -136,9 +145,12 @@ public final class NetworkAccess {
                 return v.getVertexName();
             }
             if (t instanceof Layer l) {
-                return mln != null ? String.valueOf(l.getIndex()) : l.conf().getLayer().getLayerName();
+                return mln != null
+                        ? String.valueOf(l.getIndex())
+                        : l.conf().getLayer().getLayerName();
             }
-            throw new IllegalStateException("unexpected trainable " + t.getClass().getName());
+            throw new IllegalStateException(
+                    "unexpected trainable " + t.getClass().getName());
         };
     }
 }

@@ -67,9 +67,17 @@ public final class NetworkBinding {
     private final INDArray[] bufferSegment;
     private final Map<String, INDArray> radiusSegments;
 
-    private NetworkBinding(Transform transform, TransformState state, ParamSet params, ParamSet grads,
-                           LrSchedule schedule, NonFinitePolicy policy, INDArray[] headers, INDArray[] bufferFlat,
-                           INDArray[] bufferSegment, Map<String, INDArray> radiusSegments) {
+    private NetworkBinding(
+            Transform transform,
+            TransformState state,
+            ParamSet params,
+            ParamSet grads,
+            LrSchedule schedule,
+            NonFinitePolicy policy,
+            INDArray[] headers,
+            INDArray[] bufferFlat,
+            INDArray[] bufferSegment,
+            Map<String, INDArray> radiusSegments) {
         this.transform = transform;
         this.state = state;
         this.params = params;
@@ -92,9 +100,8 @@ public final class NetworkBinding {
     }
 
     /** One HyperP parameter found in the updater blocks. */
-    private record Found(String key, HyperpUpdater config, ParamSpec spec, INDArray param, INDArray grad,
-                         INDArray segment) {
-    }
+    private record Found(
+            String key, HyperpUpdater config, ParamSpec spec, INDArray param, INDArray grad, INDArray segment) {}
 
     /**
      * Binds the HyperP updaters among {@code blocks} to one new optimizer.
@@ -130,9 +137,11 @@ public final class NetworkBinding {
                 continue;
             }
             if (!(gu instanceof HyperpGradientUpdater h)) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT,
                         "parameters %s use updater %s, not HyperP; attach HyperP to the whole network with HyperpDl4j.attach",
-                        keys, gu == null ? "none" : gu.getConfig()));
+                        keys,
+                        gu == null ? "none" : gu.getConfig()));
             }
             INDArray blockView = h.view().reshape(h.view().length());
             long offset = 0;
@@ -140,8 +149,8 @@ public final class NetworkBinding {
                 UpdaterBlock.ParamState ps = ub.getLayersAndVariablesInBlock().get(i);
                 String key = keys.get(i);
                 if (!(ps.getLayer().getConfig().getUpdaterByParam(ps.getParamName()) instanceof HyperpUpdater cfg)) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "%s shares a HyperP updater block but is not configured with HyperP", key));
+                    throw new IllegalStateException(String.format(
+                            Locale.ROOT, "%s shares a HyperP updater block but is not configured with HyperP", key));
                 }
                 if (first == null) {
                     first = cfg;
@@ -152,24 +161,30 @@ public final class NetworkBinding {
                 long n = p.length();
                 long size = cfg.stateSize(n);
                 if (offset + size > blockView.length()) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
+                    throw new IllegalStateException(String.format(
+                            Locale.ROOT,
                             "%s: the updater state view is too short (%d entries for this block); was it written by a different configuration?",
-                            key, blockView.length()));
+                            key,
+                            blockView.length()));
                 }
                 INDArray segment = blockView.get(NDArrayIndex.interval(offset, offset + size));
                 offset += size;
                 found.add(shaped(key, cfg, p, ps.getGradView(), segment));
             }
             if (offset != blockView.length()) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT,
                         "parameters %s: the updater state view has %d entries, the configuration needs %d",
-                        keys, blockView.length(), offset));
+                        keys,
+                        blockView.length(),
+                        offset));
             }
             updaters.add(h);
             blockGradients.add(ub.getGradientView());
         }
         if (found.isEmpty()) {
-            throw new IllegalStateException("no parameter of this network is configured with HyperP; call HyperpDl4j.attach first");
+            throw new IllegalStateException(
+                    "no parameter of this network is configured with HyperP; call HyperpDl4j.attach first");
         }
 
         List<ParamSpec> specs = new ArrayList<>();
@@ -201,8 +216,11 @@ public final class NetworkBinding {
                 String head = name.substring(0, Math.max(name.lastIndexOf('/'), 0));
                 if (head.equals(f.key()) || head.endsWith("/" + f.key())) {
                     if (owner != null) {
-                        throw new IllegalStateException(String.format(Locale.ROOT,
-                                "optimizer buffer '%s' matches parameters %s and %s; rename one of the layers", name, owner,
+                        throw new IllegalStateException(String.format(
+                                Locale.ROOT,
+                                "optimizer buffer '%s' matches parameters %s and %s; rename one of the layers",
+                                name,
+                                owner,
                                 f.key()));
                     }
                     owner = f.key();
@@ -227,11 +245,15 @@ public final class NetworkBinding {
                 INDArray buf = e.getValue();
                 long len = buf.length();
                 INDArray flat = buf.reshape('c', new long[] {len});
-                checkArgument(sameMemory(flat, buf), "%s: optimizer buffer '%s' is not contiguous", f.key(), e.getKey());
+                checkArgument(
+                        sameMemory(flat, buf), "%s: optimizer buffer '%s' is not contiguous", f.key(), e.getKey());
                 if (off + len > f.segment().length()) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "%s: the optimizer state (%s) does not fit the %d entries DL4J reserved", f.key(),
-                            byParam.get(f.key()).stream().map(Map.Entry::getKey).toList(), f.segment().length()));
+                    throw new IllegalStateException(String.format(
+                            Locale.ROOT,
+                            "%s: the optimizer state (%s) does not fit the %d entries DL4J reserved",
+                            f.key(),
+                            byParam.get(f.key()).stream().map(Map.Entry::getKey).toList(),
+                            f.segment().length()));
                 }
                 INDArray seg = f.segment().get(NDArrayIndex.interval(off, off + len));
                 off += len;
@@ -242,25 +264,38 @@ public final class NetworkBinding {
                 }
             }
             if (off != f.segment().length()) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
-                        "%s: the optimizer state has %d entries, DL4J reserved %d", f.key(),
-                        off - HyperpUpdater.HEADER_LENGTH, f.segment().length() - HyperpUpdater.HEADER_LENGTH));
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT,
+                        "%s: the optimizer state has %d entries, DL4J reserved %d",
+                        f.key(),
+                        off - HyperpUpdater.HEADER_LENGTH,
+                        f.segment().length() - HyperpUpdater.HEADER_LENGTH));
             }
             double flag = headers[i].getDouble(0);
             if (flag == 1.0) {
                 written++;
             } else if (flag != 0.0) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
-                        "%s: the updater state header is corrupted (flag %s)", f.key(), flag));
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT, "%s: the updater state header is corrupted (flag %s)", f.key(), flag));
             }
         }
         if (written != 0 && written != found.size()) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT,
                     "the updater state holds HyperP state for %d of %d parameters; it was not written by this configuration",
-                    written, found.size()));
+                    written,
+                    found.size()));
         }
-        NetworkBinding binding = new NetworkBinding(transform, state, params, grads, first.schedule(),
-                options.nonFinitePolicy(), headers, flats.toArray(INDArray[]::new), segs.toArray(INDArray[]::new),
+        NetworkBinding binding = new NetworkBinding(
+                transform,
+                state,
+                params,
+                grads,
+                first.schedule(),
+                options.nonFinitePolicy(),
+                headers,
+                flats.toArray(INDArray[]::new),
+                segs.toArray(INDArray[]::new),
                 radius);
         if (written == 0) {
             binding.storeState(0, 0);
@@ -286,7 +321,8 @@ public final class NetworkBinding {
         long n = p.length();
         INDArray pv = p.reshape(p.ordering(), new long[] {n});
         INDArray gv = g.reshape(p.ordering(), new long[] {n});
-        checkArgument(sameMemory(pv, p) && sameMemory(gv, g), "%s: the parameter cannot be flattened without a copy", key);
+        checkArgument(
+                sameMemory(pv, p) && sameMemory(gv, g), "%s: the parameter cannot be flattened without a copy", key);
         return new Found(key, cfg, specFor(key, shape, role), pv, gv, segment);
     }
 
@@ -311,15 +347,22 @@ public final class NetworkBinding {
 
     private static void checkSameGlobals(HyperpUpdater a, HyperpUpdater b, String keyA, String keyB) {
         if (!a.schedule().equals(b.schedule()) || !sameOptions(a.options(), b.options())) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT,
                     "parameters %s and %s carry different HyperP schedules or options (%s vs %s); attach HyperP once to the whole network",
-                    keyA, keyB, a, b));
+                    keyA,
+                    keyB,
+                    a,
+                    b));
         }
     }
 
     private static boolean sameOptions(OptimizerOptions a, OptimizerOptions b) {
-        return a.muon().equals(b.muon()) && a.adam().equals(b.adam()) && a.muonShapeFactor() == b.muonShapeFactor()
-                && Double.compare(a.clipNorm(), b.clipNorm()) == 0 && a.nonFinitePolicy() == b.nonFinitePolicy();
+        return a.muon().equals(b.muon())
+                && a.adam().equals(b.adam())
+                && a.muonShapeFactor() == b.muonShapeFactor()
+                && Double.compare(a.clipNorm(), b.clipNorm()) == 0
+                && a.nonFinitePolicy() == b.nonFinitePolicy();
     }
 
     /**
@@ -346,21 +389,24 @@ public final class NetworkBinding {
             }
             double lr = schedule.lr(step);
             if (!(lr >= 0 && Double.isFinite(lr))) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
-                        "learning rate (%s) at step %d must be finite and >= 0", lr, step));
+                throw new IllegalStateException(
+                        String.format(Locale.ROOT, "learning rate (%s) at step %d must be finite and >= 0", lr, step));
             }
             for (int i = 0; i < grads.size(); i++) {
                 INDArray g = grads.get(i).array();
                 Nd4j.getExecutioner().exec(new SquaredNorm(g, scalars[i]));
                 // A finite sum needs no second look; an infinite one may be float overflow of finite entries.
-                if (!Double.isFinite(scalars[i].getDouble(0)) && (g.isNaN().any() || g.isInfinite().any())) {
+                if (!Double.isFinite(scalars[i].getDouble(0))
+                        && (g.isNaN().any() || g.isInfinite().any())) {
                     if (policy == NonFinitePolicy.SKIP) {
                         storeCounters(step, skipped + 1);
                         return;
                     }
-                    throw new IllegalStateException(String.format(Locale.ROOT,
+                    throw new IllegalStateException(String.format(
+                            Locale.ROOT,
                             "gradient of %s holds NaN or infinite values at HyperP step %d; parameters and optimizer state are unchanged",
-                            grads.get(i).name(), step));
+                            grads.get(i).name(),
+                            step));
                 }
             }
             for (int i = 0; i < grads.size(); i++) {
@@ -395,9 +441,13 @@ public final class NetworkBinding {
         long skipped = readCount(headers[0], 3);
         for (int i = 1; i < headers.length; i++) {
             if (readCount(headers[i], 1) != step || readCount(headers[i], 3) != skipped) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT,
                         "%s: the updater state records step %d, %s records step %d; the state is inconsistent",
-                        params.get(i).name(), readCount(headers[i], 1), params.get(0).name(), step));
+                        params.get(i).name(),
+                        readCount(headers[i], 1),
+                        params.get(0).name(),
+                        step));
             }
         }
     }
@@ -412,9 +462,12 @@ public final class NetworkBinding {
      */
     private static void syncCounts(TransformState s, long step) {
         if (s.count() > step) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT,
                     "the updater state records step %d but the optimizer has applied %d; call HyperpDl4j.bind(net) "
-                            + "after replacing a network's updater state", step, s.count()));
+                            + "after replacing a network's updater state",
+                    step,
+                    s.count()));
         }
         while (s.count() < step) {
             s.recordUpdate();
@@ -428,8 +481,8 @@ public final class NetworkBinding {
         double lo = header.getDouble(at);
         double hi = header.getDouble(at + 1);
         if (!(lo >= 0 && lo < HALF && hi >= 0 && lo == Math.rint(lo) && hi == Math.rint(hi))) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "the updater state header is corrupted (%s, %s)", lo, hi));
+            throw new IllegalStateException(
+                    String.format(Locale.ROOT, "the updater state header is corrupted (%s, %s)", lo, hi));
         }
         return (long) hi * HALF + (long) lo;
     }
@@ -456,7 +509,10 @@ public final class NetworkBinding {
      */
     public double radius(String key) {
         INDArray r = radiusSegments.get(key);
-        checkArgument(r != null, "%s is not a sphere parameter of this network (sphere parameters: %s)", key,
+        checkArgument(
+                r != null,
+                "%s is not a sphere parameter of this network (sphere parameters: %s)",
+                key,
                 radiusSegments.keySet());
         return r.getDouble(0);
     }
@@ -468,7 +524,8 @@ public final class NetworkBinding {
 
     @Override
     public String toString() {
-        return "NetworkBinding" + Arrays.toString(params.specs().stream().map(ParamSpec::name).toArray());
+        return "NetworkBinding"
+                + Arrays.toString(params.specs().stream().map(ParamSpec::name).toArray());
     }
 
     /** A parameterization rule that answers with the treatments stored in the updater configs. */

@@ -31,13 +31,17 @@ class NetworkBindingTest {
 
     @Test
     void specFor_dl4jShapes() {
-        assertEquals(ParamSpec.matrixInOut("w", 8, 16, ParamRole.HIDDEN),
+        assertEquals(
+                ParamSpec.matrixInOut("w", 8, 16, ParamRole.HIDDEN),
                 NetworkBinding.specFor("w", new long[] {8, 16}, ParamRole.HIDDEN));
-        assertEquals(ParamSpec.vector("b", 16, ParamRole.GAIN),
+        assertEquals(
+                ParamSpec.vector("b", 16, ParamRole.GAIN),
                 NetworkBinding.specFor("b", new long[] {1, 16}, ParamRole.GAIN));
         // A regression head with one output is still a matrix for its role.
-        assertEquals(ParamSpec.matrixInOut("h", 12, 1, ParamRole.OUTPUT_HEAD),
+        assertEquals(
+                ParamSpec.matrixInOut("h", 12, 1, ParamRole.OUTPUT_HEAD),
                 NetworkBinding.specFor("h", new long[] {12, 1}, ParamRole.OUTPUT_HEAD));
-        assertThrows(IllegalArgumentException.class, () -> NetworkBinding.specFor("b", new long[] {16}, ParamRole.HIDDEN));
+        assertThrows(
+                IllegalArgumentException.class, () -> NetworkBinding.specFor("b", new long[] {16}, ParamRole.HIDDEN));
     }
 }

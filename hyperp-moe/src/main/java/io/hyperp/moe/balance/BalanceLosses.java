@@ -53,21 +53,21 @@ public final class BalanceLosses {
     private final NormReduction reduction;
     private final double tiny;
 
-    private final INDArray probs;      // [T, E]
-    private final INDArray lse;        // [T, 1]
-    private final INDArray rowMax;     // [T]
-    private final INDArray rowMaxCol;  // [T, 1] view
-    private final INDArray rowSum;     // [T, 1]
-    private final INDArray onesE;      // [E, 1]
-    private final INDArray onesT;      // [1, T]
-    private final INDArray pSum;       // [1, E]
-    private final INDArray stats;      // DOUBLE [2E + 2]
+    private final INDArray probs; // [T, E]
+    private final INDArray lse; // [T, 1]
+    private final INDArray rowMax; // [T]
+    private final INDArray rowMaxCol; // [T, 1] view
+    private final INDArray rowSum; // [T, 1]
+    private final INDArray onesE; // [E, 1]
+    private final INDArray onesT; // [1, T]
+    private final INDArray pSum; // [1, E]
+    private final INDArray stats; // DOUBLE [2E + 2]
     private final INDArray statsP;
     private final INDArray statsF;
-    private final INDArray u;          // [E, 1]
-    private final INDArray pu;         // [T, 1]
-    private final INDArray column;     // [T]
-    private final INDArray scratch;    // [T, E]
+    private final INDArray u; // [E, 1]
+    private final INDArray pu; // [T, 1]
+    private final INDArray column; // [T]
+    private final INDArray scratch; // [T, E]
     private final double[] hostP;
     private final double[] hostF;
     private final double[] hostU;
@@ -75,8 +75,8 @@ public final class BalanceLosses {
     private double sumF;
     private BalanceLossValues values;
 
-    private BalanceLosses(String name, BalanceConfig config, int experts, long tokens, DataType dataType,
-                          NormReduction reduction) {
+    private BalanceLosses(
+            String name, BalanceConfig config, int experts, long tokens, DataType dataType, NormReduction reduction) {
         this.name = name;
         this.config = config;
         this.experts = experts;
@@ -113,14 +113,14 @@ public final class BalanceLosses {
      * @param dataType  FLOAT or DOUBLE (of the logits)
      * @param reduction how batch statistics are summed over workers
      */
-    public static BalanceLosses create(String name, BalanceConfig config, int experts, long tokens,
-                                       DataType dataType, NormReduction reduction) {
+    public static BalanceLosses create(
+            String name, BalanceConfig config, int experts, long tokens, DataType dataType, NormReduction reduction) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(reduction, "reduction");
         if (experts < 1 || tokens < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: experts (%d) and tokens (%d) must be >= 1", name, experts, tokens));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: experts (%d) and tokens (%d) must be >= 1", name, experts, tokens));
         }
         Ops.checkFloating(name, dataType);
         return new BalanceLosses(name, config, experts, tokens, dataType, reduction);
@@ -144,8 +144,11 @@ public final class BalanceLosses {
         Ops.checkArray(name, "logits", logits, dataType, tokens, experts);
         Objects.requireNonNull(counts, "counts");
         if (counts.length() != experts || counts.rank() != 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: counts: expected a vector of length %d, found shape %s", name, experts,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: counts: expected a vector of length %d, found shape %s",
+                    name,
+                    experts,
                     java.util.Arrays.toString(counts.shape())));
         }
         // probs = exp(l - max) / rowSum and lse = max + log(rowSum), sharing one exponential pass.
@@ -161,7 +164,9 @@ public final class BalanceLosses {
         statsP.assign(pSum.reshape(experts));
         statsF.assign(counts);
         stats.putScalar(2L * experts, (double) tokens);
-        stats.putScalar(2L * experts + 1, Nd4j.getExecutioner().exec(new SquaredNorm(lse)).getDouble(0));
+        stats.putScalar(
+                2L * experts + 1,
+                Nd4j.getExecutioner().exec(new SquaredNorm(lse)).getDouble(0));
         reduction.allReduceSumInPlace(stats);
 
         double sumP = 0;
@@ -210,8 +215,8 @@ public final class BalanceLosses {
      */
     public void addGradientInPlace(INDArray dLogits) {
         if (values == null) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s: balance losses not computed; call compute(logits, counts) first", name));
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT, "%s: balance losses not computed; call compute(logits, counts) first", name));
         }
         Ops.checkArray(name, "dLogits", dLogits, dataType, tokens, experts);
         if (!config.anyActive()) {
@@ -249,8 +254,8 @@ public final class BalanceLosses {
      */
     public double[] globalLoads() {
         if (values == null) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s: balance losses not computed; call compute(logits, counts) first", name));
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT, "%s: balance losses not computed; call compute(logits, counts) first", name));
         }
         return hostF.clone();
     }

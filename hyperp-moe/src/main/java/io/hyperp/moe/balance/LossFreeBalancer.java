@@ -35,8 +35,8 @@ public final class LossFreeBalancer {
     private final double rate;
     private final NormReduction reduction;
     private final INDArray bias;
-    private final INDArray loads;   // DOUBLE [E]
-    private final INDArray delta;   // [E] in the bias dtype
+    private final INDArray loads; // DOUBLE [E]
+    private final INDArray delta; // [E] in the bias dtype
 
     private LossFreeBalancer(String name, int experts, double rate, DataType dataType, NormReduction reduction) {
         this.name = name;
@@ -57,16 +57,17 @@ public final class LossFreeBalancer {
      * @param dataType   the router's dtype (FLOAT or DOUBLE)
      * @param reduction  how loads are summed over workers
      */
-    public static LossFreeBalancer create(String name, int experts, double updateRate, DataType dataType,
-                                          NormReduction reduction) {
+    public static LossFreeBalancer create(
+            String name, int experts, double updateRate, DataType dataType, NormReduction reduction) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(reduction, "reduction");
         if (experts < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: experts (%d) must be >= 1", name, experts));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: experts (%d) must be >= 1", name, experts));
         }
         if (!(updateRate > 0 && Double.isFinite(updateRate))) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: updateRate (%s) must be finite and positive", name, updateRate));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: updateRate (%s) must be finite and positive", name, updateRate));
         }
         Ops.checkFloating(name, dataType);
         return new LossFreeBalancer(name, experts, updateRate, dataType, reduction);
@@ -93,15 +94,18 @@ public final class LossFreeBalancer {
     public void updateInPlace(INDArray counts) {
         Objects.requireNonNull(counts, "counts");
         if (counts.rank() != 1 || counts.length() != experts) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: counts: expected a vector of length %d, found shape %s", name, experts,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: counts: expected a vector of length %d, found shape %s",
+                    name,
+                    experts,
                     java.util.Arrays.toString(counts.shape())));
         }
         loads.assign(counts);
         double min = loads.minNumber().doubleValue();
         if (!(min >= 0) || Ops.countNonFinite(loads) > 0) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: counts must be finite and >= 0, found minimum %s", name, min));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: counts must be finite and >= 0, found minimum %s", name, min));
         }
         reduction.allReduceSumInPlace(loads);
         double mean = loads.sumNumber().doubleValue() / experts;

@@ -30,8 +30,7 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  */
 public final class Ops {
 
-    private Ops() {
-    }
+    private Ops() {}
 
     /**
      * {@code out[i, :] = src[indices[i], :]} (or {@code out[i] = src[indices[i]]} for a vector).
@@ -41,7 +40,10 @@ public final class Ops {
      * @param out     overwritten; shape {@code [indices.length, src.columns()]} (or a vector)
      */
     public static void gather(INDArray src, INDArray indices, INDArray out) {
-        Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(src, indices).addIntegerArguments(0).addOutputs(out)
+        Nd4j.exec(DynamicCustomOp.builder("gather")
+                .addInputs(src, indices)
+                .addIntegerArguments(0)
+                .addOutputs(out)
                 .build());
     }
 
@@ -62,7 +64,10 @@ public final class Ops {
 
     /** Softmax of {@code x} along {@code dimension} into {@code out} (numerically stable). */
     public static void softmax(INDArray x, int dimension, INDArray out) {
-        Nd4j.exec(DynamicCustomOp.builder("softmax").addInputs(x).addIntegerArguments(dimension).addOutputs(out)
+        Nd4j.exec(DynamicCustomOp.builder("softmax")
+                .addInputs(x)
+                .addIntegerArguments(dimension)
+                .addOutputs(out)
                 .build());
     }
 
@@ -83,7 +88,9 @@ public final class Ops {
         if (Double.isFinite(x.sumNumber().doubleValue())) {
             return 0;
         }
-        return Nd4j.getExecutioner().exec(new MatchCondition(x, Conditions.notFinite())).getLong(0);
+        return Nd4j.getExecutioner()
+                .exec(new MatchCondition(x, Conditions.notFinite()))
+                .getLong(0);
     }
 
     /**
@@ -96,12 +103,17 @@ public final class Ops {
     public static void checkArray(String owner, String what, INDArray x, DataType dataType, long... shape) {
         Objects.requireNonNull(x, what);
         if (!Arrays.equals(x.shape(), shape)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: %s: expected shape %s, found %s",
-                    owner, what, Arrays.toString(shape), Arrays.toString(x.shape())));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: %s: expected shape %s, found %s",
+                    owner,
+                    what,
+                    Arrays.toString(shape),
+                    Arrays.toString(x.shape())));
         }
         if (x.dataType() != dataType) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: %s: expected dtype %s, found %s",
-                    owner, what, dataType, x.dataType()));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT, "%s: %s: expected dtype %s, found %s", owner, what, dataType, x.dataType()));
         }
     }
 
@@ -112,10 +124,15 @@ public final class Ops {
     public static void checkOutput(String owner, String what, INDArray x, DataType dataType, long... shape) {
         checkArray(owner, what, x, dataType, shape);
         if (x.length() > 1 && !(x.ordering() == 'c' && x.elementWiseStride() == 1)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "%s: %s must be a C-order array without gaps (for example Nd4j.create(dataType, %s)), found order %s"
                             + " with element-wise stride %d",
-                    owner, what, Arrays.toString(shape), x.ordering(), x.elementWiseStride()));
+                    owner,
+                    what,
+                    Arrays.toString(shape),
+                    x.ordering(),
+                    x.elementWiseStride()));
         }
     }
 
@@ -123,8 +140,8 @@ public final class Ops {
     public static void checkFloating(String owner, DataType dataType) {
         Objects.requireNonNull(dataType, "dataType");
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: dataType must be FLOAT or DOUBLE, found %s", owner, dataType));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: dataType must be FLOAT or DOUBLE, found %s", owner, dataType));
         }
     }
 

@@ -89,25 +89,25 @@ public final class MoeFeedForward {
     private final BalanceLosses balance;
     private final LossFreeBalancer balancer;
 
-    private final INDArray logits;    // [T, E]
-    private final INDArray dLogits;   // [T, E]
-    private final INDArray xs;        // [N, d]
-    private final INDArray a;         // [N, f]
-    private final INDArray b;         // [N, f]
-    private final INDArray h;         // [N, f]
-    private final INDArray dh;        // [N, f]
-    private final INDArray ye;        // [N, d]
-    private final INDArray cRows;     // [N]
-    private final INDArray cRowsCol;  // [N, 1]
-    private final INDArray dcRows;    // [N]
-    private final INDArray dWeights;  // [k', T]
-    private final INDArray y;         // [T, d]
-    private final INDArray dx;        // [T, d]
-    private final INDArray sa;        // [T, f] shared expert
+    private final INDArray logits; // [T, E]
+    private final INDArray dLogits; // [T, E]
+    private final INDArray xs; // [N, d]
+    private final INDArray a; // [N, f]
+    private final INDArray b; // [N, f]
+    private final INDArray h; // [N, f]
+    private final INDArray dh; // [N, f]
+    private final INDArray ye; // [N, d]
+    private final INDArray cRows; // [N]
+    private final INDArray cRowsCol; // [N, 1]
+    private final INDArray dcRows; // [N]
+    private final INDArray dWeights; // [k', T]
+    private final INDArray y; // [T, d]
+    private final INDArray dx; // [T, d]
+    private final INDArray sa; // [T, f] shared expert
     private final INDArray sb;
     private final INDArray sh;
     private final INDArray sdh;
-    private final INDArray rmsStats;  // DOUBLE [2]
+    private final INDArray rmsStats; // DOUBLE [2]
 
     private INDArray input;
     private boolean forwardDone;
@@ -201,8 +201,14 @@ public final class MoeFeedForward {
         }
     }
 
-    private MoeFeedForward(String name, MoeLayerConfig config, long tokens, DataType dataType,
-                           NormReduction reduction, Params params, LossFreeBalancer balancer) {
+    private MoeFeedForward(
+            String name,
+            MoeLayerConfig config,
+            long tokens,
+            DataType dataType,
+            NormReduction reduction,
+            Params params,
+            LossFreeBalancer balancer) {
         this.name = name;
         this.config = config;
         this.dataType = dataType;
@@ -263,8 +269,8 @@ public final class MoeFeedForward {
      * @throws IllegalArgumentException for a blank name, {@code tokens < 1}, another dtype, or
      *                                  {@code tokens * k'} above {@link DispatchPlan#MAX_ROWS}
      */
-    public static MoeFeedForward create(String name, MoeLayerConfig config, long tokens, DataType dataType,
-                                        NormReduction reduction, long seed) {
+    public static MoeFeedForward create(
+            String name, MoeLayerConfig config, long tokens, DataType dataType, NormReduction reduction, long seed) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(reduction, "reduction");
@@ -272,19 +278,24 @@ public final class MoeFeedForward {
             throw new IllegalArgumentException("name must not be blank");
         }
         if (tokens < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: tokens (%d) must be >= 1", name, tokens));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: tokens (%d) must be >= 1", name, tokens));
         }
         if (tokens * config.router().routedTopK() > DispatchPlan.MAX_ROWS) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: tokens * k' (%d * %d) exceeds %d rows", name, tokens, config.router().routedTopK(),
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: tokens * k' (%d * %d) exceeds %d rows",
+                    name,
+                    tokens,
+                    config.router().routedTopK(),
                     DispatchPlan.MAX_ROWS));
         }
         Ops.checkFloating(name, dataType);
         LossFreeBalancer balancer = config.lossFreeRate() > 0
                 ? LossFreeBalancer.create(name, config.router().experts(), config.lossFreeRate(), dataType, reduction)
                 : null;
-        return new MoeFeedForward(name, config, tokens, dataType, reduction, new Params(name, config, dataType, seed),
-                balancer);
+        return new MoeFeedForward(
+                name, config, tokens, dataType, reduction, new Params(name, config, dataType, seed), balancer);
     }
 
     /**
@@ -295,8 +306,12 @@ public final class MoeFeedForward {
      */
     public MoeFeedForward withTokens(long tokens) {
         if (tokens < 1 || tokens * routedK > DispatchPlan.MAX_ROWS) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: tokens (%d) must be >= 1 and tokens * k' at most %d", name, tokens, DispatchPlan.MAX_ROWS));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: tokens (%d) must be >= 1 and tokens * k' at most %d",
+                    name,
+                    tokens,
+                    DispatchPlan.MAX_ROWS));
         }
         return new MoeFeedForward(name, config, tokens, dataType, reduction, p, balancer);
     }
@@ -410,8 +425,8 @@ public final class MoeFeedForward {
      */
     public INDArray backward(INDArray dy) {
         if (!forwardDone) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s: backward needs a successful forward(x) since the last backward", name));
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT, "%s: backward needs a successful forward(x) since the last backward", name));
         }
         Ops.checkArray(name, "dy", dy, dataType, tokens, d);
         forwardDone = false;
@@ -434,7 +449,7 @@ public final class MoeFeedForward {
         h.muli(b);
         Ops.rowDot(dh, h, dcRows);
         dh.muliColumnVector(cRowsCol);
-        swigluBackward(a, b, dh, h);   // b <- dL/dA, h <- dL/dB
+        swigluBackward(a, b, dh, h); // b <- dL/dA, h <- dL/dB
         for (int e = 0; e < experts; e++) {
             INDArray xe = plan.expertBlock(xs, e);
             if (xe == null) {
@@ -461,7 +476,7 @@ public final class MoeFeedForward {
             double beta = config.router().sharedScale();
             Nd4j.gemm(dy, p.sharedDown, sdh, false, false, beta, 0.0);
             Nd4j.gemm(dy, sh, p.gSharedDown, true, false, beta, 0.0);
-            swigluBackward(sa, sb, sdh, sh);   // sb <- dL/dA, sh <- dL/dB
+            swigluBackward(sa, sb, sdh, sh); // sb <- dL/dA, sh <- dL/dB
             Nd4j.gemm(sb, input, p.gSharedGate, true, false, 1.0, 0.0);
             Nd4j.gemm(sh, input, p.gSharedUp, true, false, 1.0, 0.0);
             Nd4j.gemm(sb, p.sharedGate, dx, false, false, 1.0, 1.0);
@@ -501,8 +516,8 @@ public final class MoeFeedForward {
      */
     public void updateSelectionBiasInPlace() {
         if (balancer == null) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s: loss-free balancing is off (lossFreeRate = 0)", name));
+            throw new IllegalStateException(
+                    String.format(Locale.ROOT, "%s: loss-free balancing is off (lossFreeRate = 0)", name));
         }
         if (lastStats == null) {
             throw new IllegalStateException(String.format(Locale.ROOT, "%s: no forward pass yet", name));
@@ -519,7 +534,16 @@ public final class MoeFeedForward {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "MoeFeedForward[%s d=%d f=%d E=%d k'=%d%s T=%d %s]", name, d, f, experts,
-                routedK, config.router().sharedExpert() ? "+shared" : "", tokens, dataType);
+        return String.format(
+                Locale.ROOT,
+                "MoeFeedForward[%s d=%d f=%d E=%d k'=%d%s T=%d %s]",
+                name,
+                d,
+                f,
+                experts,
+                routedK,
+                config.router().sharedExpert() ? "+shared" : "",
+                tokens,
+                dataType);
     }
 }

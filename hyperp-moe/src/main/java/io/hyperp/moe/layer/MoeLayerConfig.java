@@ -25,8 +25,8 @@ import java.util.Objects;
  * @param balance      the auxiliary-loss weights
  * @param lossFreeRate the loss-free balancing bias update speed {@code u}; 0 turns it off; finite, >= 0
  */
-public record MoeLayerConfig(int modelDim, int expertWidth, RouterConfig router, BalanceConfig balance,
-                             double lossFreeRate) {
+public record MoeLayerConfig(
+        int modelDim, int expertWidth, RouterConfig router, BalanceConfig balance, double lossFreeRate) {
 
     /** Validates the fields. */
     public MoeLayerConfig {
@@ -36,11 +36,12 @@ public record MoeLayerConfig(int modelDim, int expertWidth, RouterConfig router,
             throw new IllegalArgumentException(String.format(Locale.ROOT, "modelDim (%d) must be >= 1", modelDim));
         }
         if (expertWidth < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "expertWidth (%d) must be >= 1", expertWidth));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "expertWidth (%d) must be >= 1", expertWidth));
         }
         if (!(lossFreeRate >= 0 && Double.isFinite(lossFreeRate))) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "lossFreeRate (%s) must be finite and >= 0", lossFreeRate));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "lossFreeRate (%s) must be finite and >= 0", lossFreeRate));
         }
     }
 
@@ -70,7 +71,8 @@ public record MoeLayerConfig(int modelDim, int expertWidth, RouterConfig router,
             throw new IllegalArgumentException(String.format(Locale.ROOT, "modelDim (%d) must be >= 1", modelDim));
         }
         long width = shape.expertWidth(4L * modelDim);
-        return new MoeLayerConfig(modelDim, Math.toIntExact(width), RouterConfig.of(shape), BalanceConfig.defaults(), 0.0);
+        return new MoeLayerConfig(
+                modelDim, Math.toIntExact(width), RouterConfig.of(shape), BalanceConfig.defaults(), 0.0);
     }
 
     /** {@code granular(64, RouterConfig.defaults())}. */

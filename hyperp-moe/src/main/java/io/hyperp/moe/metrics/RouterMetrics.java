@@ -74,13 +74,17 @@ public final class RouterMetrics {
     public void record(int layer, RoutingStats stats) {
         Objects.requireNonNull(stats, "stats");
         if (layer < 0 || layer >= layers) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "layer (%d) must be in [0, %d)", layer, layers));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "layer (%d) must be in [0, %d)", layer, layers));
         }
         double[] l = stats.loads();
         if (loads[layer] != null && loads[layer].length != l.length) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "layer %d: loads have %d experts, earlier records had %d", layer, l.length, loads[layer].length));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "layer %d: loads have %d experts, earlier records had %d",
+                    layer,
+                    l.length,
+                    loads[layer].length));
         }
         if (loads[layer] == null) {
             loads[layer] = new double[l.length];
@@ -121,8 +125,14 @@ public final class RouterMetrics {
                 continue;
             }
             double maxVio = RoutingStats.maxVio(loads[l]);
-            LayerSnapshot s = new LayerSnapshot(n, loads[l], maxVio, sumStepMaxVio[l] / n, sumRouterZ[l] / n,
-                    Math.sqrt(sumRmsSquared[l] / n), sumAux[l] / n);
+            LayerSnapshot s = new LayerSnapshot(
+                    n,
+                    loads[l],
+                    maxVio,
+                    sumStepMaxVio[l] / n,
+                    sumRouterZ[l] / n,
+                    Math.sqrt(sumRmsSquared[l] / n),
+                    sumAux[l] / n);
             out.add(s);
             active++;
             sumMaxVio += s.maxVio();
@@ -134,8 +144,8 @@ public final class RouterMetrics {
         if (active == 0) {
             return new Snapshot(out, 0, 0, 0, 0, 0);
         }
-        return new Snapshot(out, sumMaxVio / active, sumStep / active, sumZ / active, Math.sqrt(sumRms2 / active),
-                sumAuxLoss);
+        return new Snapshot(
+                out, sumMaxVio / active, sumStep / active, sumZ / active, Math.sqrt(sumRms2 / active), sumAuxLoss);
     }
 
     /**
@@ -149,8 +159,14 @@ public final class RouterMetrics {
      * @param routedRms      root mean square of the per-step routed output RMS
      * @param auxLoss        mean weighted auxiliary loss
      */
-    public record LayerSnapshot(long steps, double[] loads, double maxVio, double meanStepMaxVio, double routerZ,
-                                double routedRms, double auxLoss) {
+    public record LayerSnapshot(
+            long steps,
+            double[] loads,
+            double maxVio,
+            double meanStepMaxVio,
+            double routerZ,
+            double routedRms,
+            double auxLoss) {
         /** Copies the loads. */
         public LayerSnapshot {
             loads = Objects.requireNonNull(loads, "loads").clone();
@@ -164,9 +180,14 @@ public final class RouterMetrics {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof LayerSnapshot s && steps == s.steps && Arrays.equals(loads, s.loads)
-                    && maxVio == s.maxVio && meanStepMaxVio == s.meanStepMaxVio && routerZ == s.routerZ
-                    && routedRms == s.routedRms && auxLoss == s.auxLoss;
+            return o instanceof LayerSnapshot s
+                    && steps == s.steps
+                    && Arrays.equals(loads, s.loads)
+                    && maxVio == s.maxVio
+                    && meanStepMaxVio == s.meanStepMaxVio
+                    && routerZ == s.routerZ
+                    && routedRms == s.routedRms
+                    && auxLoss == s.auxLoss;
         }
 
         @Override
@@ -176,9 +197,15 @@ public final class RouterMetrics {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT,
-                    "LayerSnapshot[steps=%d maxVio=%.4f stepMaxVio=%.4f routerZ=%.4f routedRms=%.4f aux=%.6f]", steps,
-                    maxVio, meanStepMaxVio, routerZ, routedRms, auxLoss);
+            return String.format(
+                    Locale.ROOT,
+                    "LayerSnapshot[steps=%d maxVio=%.4f stepMaxVio=%.4f routerZ=%.4f routedRms=%.4f aux=%.6f]",
+                    steps,
+                    maxVio,
+                    meanStepMaxVio,
+                    routerZ,
+                    routedRms,
+                    auxLoss);
         }
     }
 
@@ -192,8 +219,13 @@ public final class RouterMetrics {
      * @param routedRms      root of the mean over recorded layers of {@code routedRms^2}
      * @param auxLoss        sum over layers of the mean auxiliary loss (the losses add over layers)
      */
-    public record Snapshot(List<LayerSnapshot> layers, double meanMaxVio, double meanStepMaxVio, double meanRouterZ,
-                           double routedRms, double auxLoss) {
+    public record Snapshot(
+            List<LayerSnapshot> layers,
+            double meanMaxVio,
+            double meanStepMaxVio,
+            double meanRouterZ,
+            double routedRms,
+            double auxLoss) {
         /** Copies the layer list. */
         public Snapshot {
             layers = List.copyOf(layers);

@@ -29,8 +29,8 @@ public record RoutingStats(double[] loads, double routerZ, double routedRms, Bal
         }
         for (double v : loads) {
             if (!(v >= 0 && Double.isFinite(v))) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "loads must be finite and >= 0, found %s", Arrays.toString(loads)));
+                throw new IllegalArgumentException(
+                        String.format(Locale.ROOT, "loads must be finite and >= 0, found %s", Arrays.toString(loads)));
             }
         }
     }
@@ -62,8 +62,11 @@ public record RoutingStats(double[] loads, double routerZ, double routedRms, Bal
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RoutingStats s && Arrays.equals(loads, s.loads) && routerZ == s.routerZ
-                && routedRms == s.routedRms && losses.equals(s.losses);
+        return o instanceof RoutingStats s
+                && Arrays.equals(loads, s.loads)
+                && routerZ == s.routerZ
+                && routedRms == s.routedRms
+                && losses.equals(s.losses);
     }
 
     @Override
@@ -73,7 +76,13 @@ public record RoutingStats(double[] loads, double routerZ, double routedRms, Bal
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "RoutingStats[maxVio=%.4f routerZ=%.4f routedRms=%.4f aux=%.6f loads=%s]",
-                maxVio(), routerZ, routedRms, losses.total(), Arrays.toString(loads));
+        return String.format(
+                Locale.ROOT,
+                "RoutingStats[maxVio=%.4f routerZ=%.4f routedRms=%.4f aux=%.6f loads=%s]",
+                maxVio(),
+                routerZ,
+                routedRms,
+                losses.total(),
+                Arrays.toString(loads));
     }
 }

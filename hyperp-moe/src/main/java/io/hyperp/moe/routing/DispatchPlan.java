@@ -60,22 +60,22 @@ public final class DispatchPlan {
     private final long slots;
     private final DataType dataType;
 
-    private final INDArray oneHot;       // [T, E]
-    private final INDArray onesT;        // [1, T]
-    private final INDArray counts;       // [E]
-    private final INDArray countsRow;    // [1, E] view of counts
-    private final INDArray keys;         // DOUBLE [N]
-    private final INDArray arangeN;      // DOUBLE [N]
-    private final INDArray slot;         // DOUBLE [N]
-    private final INDArray token;        // DOUBLE [N]
+    private final INDArray oneHot; // [T, E]
+    private final INDArray onesT; // [1, T]
+    private final INDArray counts; // [E]
+    private final INDArray countsRow; // [1, E] view of counts
+    private final INDArray keys; // DOUBLE [N]
+    private final INDArray arangeN; // DOUBLE [N]
+    private final INDArray slot; // DOUBLE [N]
+    private final INDArray token; // DOUBLE [N]
     private final INDArray quotientScratch; // DOUBLE [N]
-    private final INDArray slotSorted;   // LONG [N]: slot of each expert-order row
-    private final INDArray tokenSorted;  // LONG [N]: token of each expert-order row
-    private final INDArray posOfSlot;    // LONG [k', T]: expert-order row of each slot
+    private final INDArray slotSorted; // LONG [N]: slot of each expert-order row
+    private final INDArray tokenSorted; // LONG [N]: token of each expert-order row
+    private final INDArray posOfSlot; // LONG [k', T]: expert-order row of each slot
     private final INDArray posOfSlotFlat;
     private final INDArray sortedScratch; // [N] in dataType
-    private final INDArray slotScratch;   // [k', T] in dataType
-    private final INDArray temp;         // [T, d]: one slot's expert rows, gathered back to tokens
+    private final INDArray slotScratch; // [k', T] in dataType
+    private final INDArray temp; // [T, d]: one slot's expert rows, gathered back to tokens
     private final long[] hostCounts;
     private final long[] hostOffsets;
     private boolean built;
@@ -116,21 +116,26 @@ public final class DispatchPlan {
      * @throws IllegalArgumentException if a size is < 1, {@code routedK > experts}, or
      *                                  {@code tokens * routedK} exceeds {@link #MAX_ROWS}
      */
-    public static DispatchPlan create(String name, int experts, long tokens, int routedK, long modelDim,
-                                      DataType dataType) {
+    public static DispatchPlan create(
+            String name, int experts, long tokens, int routedK, long modelDim, DataType dataType) {
         Objects.requireNonNull(name, "name");
         if (experts < 1 || routedK < 1 || tokens < 1 || modelDim < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: experts (%d), routedK (%d), tokens (%d) and modelDim (%d) must all be >= 1", name, experts,
-                    routedK, tokens, modelDim));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: experts (%d), routedK (%d), tokens (%d) and modelDim (%d) must all be >= 1",
+                    name,
+                    experts,
+                    routedK,
+                    tokens,
+                    modelDim));
         }
         if (routedK > experts) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: routedK (%d) must be <= experts (%d)", name, routedK, experts));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: routedK (%d) must be <= experts (%d)", name, routedK, experts));
         }
         if (tokens * routedK > MAX_ROWS) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: tokens * routedK (%d * %d) exceeds %d rows", name, tokens, routedK, MAX_ROWS));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT, "%s: tokens * routedK (%d * %d) exceeds %d rows", name, tokens, routedK, MAX_ROWS));
         }
         Ops.checkFloating(name, dataType);
         return new DispatchPlan(name, experts, tokens, routedK, modelDim, dataType);
@@ -154,9 +159,13 @@ public final class DispatchPlan {
         // conversion to float64 and the product are monotone, so rounding cannot move a key across
         // either bound. (Checked before anything of the plan is written.)
         if (!(keys.getDouble(0) >= 0 && keys.getDouble(slots - 1) < (double) experts * slots)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: expertIds must lie in [0, %d), found values from %d to %d", name, experts,
-                    expertIds.minNumber().longValue(), expertIds.maxNumber().longValue()));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: expertIds must lie in [0, %d), found values from %d to %d",
+                    name,
+                    experts,
+                    expertIds.minNumber().longValue(),
+                    expertIds.maxNumber().longValue()));
         }
         // counts[e] = sum_j sum_t [e_{j,t} == e]: one column-sum product per slot, accumulated
         // (exact: every count is at most 2^24)
@@ -282,8 +291,12 @@ public final class DispatchPlan {
         checkBuilt();
         Objects.requireNonNull(x, "x");
         if (x.rank() != 2) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: x: expected a [%d, width] matrix, found shape %s",
-                    name, tokens, Arrays.toString(x.shape())));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: x: expected a [%d, width] matrix, found shape %s",
+                    name,
+                    tokens,
+                    Arrays.toString(x.shape())));
         }
         Ops.checkArray(name, "x", x, dataType, tokens, x.columns());
         Ops.checkOutput(name, "out", out, dataType, slots, x.columns());
@@ -370,8 +383,8 @@ public final class DispatchPlan {
      * @param dExpertOut  {@code [N, d]}, C-order without gaps; overwritten
      * @param dWeights    slot-major {@code [k', T]}, C-order without gaps; overwritten
      */
-    public void combineBackwardInto(INDArray dy, INDArray expertOut, INDArray weights, INDArray dExpertOut,
-                                    INDArray dWeights) {
+    public void combineBackwardInto(
+            INDArray dy, INDArray expertOut, INDArray weights, INDArray dExpertOut, INDArray dWeights) {
         checkBuilt();
         Ops.checkArray(name, "dy", dy, dataType, tokens, modelDim);
         Ops.checkArray(name, "expertOut", expertOut, dataType, slots, modelDim);
@@ -395,22 +408,29 @@ public final class DispatchPlan {
 
     private void checkBuilt() {
         if (!built) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s: dispatch plan not built; call build(expertIds) first", name));
+            throw new IllegalStateException(
+                    String.format(Locale.ROOT, "%s: dispatch plan not built; call build(expertIds) first", name));
         }
     }
 
     private int checkExpert(int e) {
         if (e < 0 || e >= experts) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: expert index (%d) must be in [0, %d)", name, e, experts));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: expert index (%d) must be in [0, %d)", name, e, experts));
         }
         return e;
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "DispatchPlan[%s E=%d k'=%d T=%d d=%d%s]", name, experts, routedK, tokens,
-                modelDim, built ? " counts=" + Arrays.toString(hostCounts) : "");
+        return String.format(
+                Locale.ROOT,
+                "DispatchPlan[%s E=%d k'=%d T=%d d=%d%s]",
+                name,
+                experts,
+                routedK,
+                tokens,
+                modelDim,
+                built ? " counts=" + Arrays.toString(hostCounts) : "");
     }
 }

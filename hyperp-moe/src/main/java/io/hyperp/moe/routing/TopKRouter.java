@@ -64,17 +64,17 @@ public final class TopKRouter {
     private final int routedK;
     private final double tiny;
 
-    private final INDArray logits;      // [T, E] copy of the routed logits
-    private final INDArray scores;      // [T, E] selection scores, selected entries knocked out to -inf
-    private final INDArray oneHot;      // [T, E] scratch
-    private final INDArray expertIds;   // LONG [k', T]
-    private final INDArray selected;    // [k', T] selected logits
-    private final INDArray gates;       // [k', T]
-    private final INDArray weights;     // [k', T]
-    private final INDArray scratchA;    // [k', T]
-    private final INDArray scratchB;    // [k', T]
-    private final INDArray scratchT;    // [T]
-    private INDArray selectionBias;     // [E] or null
+    private final INDArray logits; // [T, E] copy of the routed logits
+    private final INDArray scores; // [T, E] selection scores, selected entries knocked out to -inf
+    private final INDArray oneHot; // [T, E] scratch
+    private final INDArray expertIds; // LONG [k', T]
+    private final INDArray selected; // [k', T] selected logits
+    private final INDArray gates; // [k', T]
+    private final INDArray weights; // [k', T]
+    private final INDArray scratchA; // [k', T]
+    private final INDArray scratchB; // [k', T]
+    private final INDArray scratchT; // [T]
+    private INDArray selectionBias; // [E] or null
     private boolean routed;
 
     private TopKRouter(String name, RouterConfig config, long tokens, DataType dataType) {
@@ -113,7 +113,8 @@ public final class TopKRouter {
             throw new IllegalArgumentException("name must not be blank");
         }
         if (tokens < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: tokens (%d) must be >= 1", name, tokens));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: tokens (%d) must be >= 1", name, tokens));
         }
         Ops.checkFloating(name, dataType);
         return new TopKRouter(name, config, tokens, dataType);
@@ -176,22 +177,28 @@ public final class TopKRouter {
         Ops.checkArray(name, "router logits", logits, dataType, tokens, experts);
         long bad = Ops.countNonFinite(logits);
         if (bad > 0) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "%s: router logits contain %d non-finite value(s) (NaN or infinite); check the layer input and"
-                            + " the router weights", name, bad));
+                            + " the router weights",
+                    name,
+                    bad));
         }
         if (selectionBias != null) {
             long badBias = Ops.countNonFinite(selectionBias);
             if (badBias > 0) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "%s: selection bias contains %d non-finite value(s)", name, badBias));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT, "%s: selection bias contains %d non-finite value(s)", name, badBias));
             }
         }
         if (selectionBias != null) {
             scores.assign(logits).addiRowVector(selectionBias);
             if (Ops.countNonFinite(scores) > 0) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "%s: router logits plus the selection bias overflow the %s range", name, dataType));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
+                        "%s: router logits plus the selection bias overflow the %s range",
+                        name,
+                        dataType));
             }
         } else {
             scores.assign(logits);
@@ -305,14 +312,21 @@ public final class TopKRouter {
 
     private void checkRouted() {
         if (!routed) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s: no routing yet; call route(logits) first", name));
+            throw new IllegalStateException(
+                    String.format(Locale.ROOT, "%s: no routing yet; call route(logits) first", name));
         }
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "TopKRouter[%s E=%d k'=%d T=%d %s%s]", name, experts, routedK, tokens,
-                config.sqrtGate() ? "sqrt-gate" : "plain-gate", config.sharedExpert() ? " +shared" : "");
+        return String.format(
+                Locale.ROOT,
+                "TopKRouter[%s E=%d k'=%d T=%d %s%s]",
+                name,
+                experts,
+                routedK,
+                tokens,
+                config.sqrtGate() ? "sqrt-gate" : "plain-gate",
+                config.sharedExpert() ? " +shared" : "");
     }
 }

@@ -50,8 +50,7 @@ public final class SameDiffMoe {
     /** What is subtracted from a chosen logit so the next arg-max round skips it. */
     public static final double KNOCK_OUT = 1e30;
 
-    private SameDiffMoe() {
-    }
+    private SameDiffMoe() {}
 
     /**
      * The layer's variables in a graph.
@@ -95,18 +94,23 @@ public final class SameDiffMoe {
         }
         DataType dt = x.dataType();
         if (dt != DataType.FLOAT && dt != DataType.DOUBLE) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: input must be FLOAT or DOUBLE, found %s", name, dt));
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "%s: input must be FLOAT or DOUBLE, found %s", name, dt));
         }
         long[] shape = x.getShape();
         if (shape != null && (shape.length != 2 || shape[1] != config.modelDim())) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: input must have shape [T, %d], found %s", name, config.modelDim(),
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: input must have shape [T, %d], found %s",
+                    name,
+                    config.modelDim(),
                     java.util.Arrays.toString(shape)));
         }
         if (config.lossFreeRate() != 0) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: loss-free balancing (lossFreeRate %s) is not available in the SameDiff layer", name,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%s: loss-free balancing (lossFreeRate %s) is not available in the SameDiff layer",
+                    name,
                     config.lossFreeRate()));
         }
         RouterConfig rc = config.router();
@@ -131,12 +135,15 @@ public final class SameDiffMoe {
             scores = scores.sub(oneHot.mul(KNOCK_OUT));
         }
         // Gates: softmax over the selected logits; combine weights.
-        SDVariable maskedMax = sd.max(logits.add(mask.sub(1.0).mul(KNOCK_OUT)), 1).reshape(-1, 1);
+        SDVariable maskedMax =
+                sd.max(logits.add(mask.sub(1.0).mul(KNOCK_OUT)), 1).reshape(-1, 1);
         SDVariable ex = sd.math.exp(logits.sub(maskedMax)).mul(mask);
         SDVariable gates = ex.div(ex.sum(1).reshape(-1, 1));
         SDVariable weights;
         if (rc.sqrtGate()) {
-            weights = sd.math.sqrt(sd.math.max(gates, tiny(sd, name + ".tinyGate", dt))).mul(mask)
+            weights = sd.math
+                    .sqrt(sd.math.max(gates, tiny(sd, name + ".tinyGate", dt)))
+                    .mul(mask)
                     .mul(rc.routedScale());
         } else {
             weights = gates;
@@ -144,16 +151,20 @@ public final class SameDiffMoe {
         // Dense experts: [T, E f] hidden, weighted per (token, expert), one product down.
         SDVariable a = sd.mmul(x, wg.reshape(e * (long) f, d), false, true, false);
         SDVariable b = sd.mmul(x, wu.reshape(e * (long) f, d), false, true, false);
-        SDVariable h = sd.nn.swish(a).mul(b).reshape(-1, e, f).mul(weights.reshape(-1, e, 1)).reshape(-1, e * (long) f);
+        SDVariable h = sd.nn.swish(a)
+                .mul(b)
+                .reshape(-1, e, f)
+                .mul(weights.reshape(-1, e, 1))
+                .reshape(-1, e * (long) f);
         SDVariable downFlat = sd.permute(wd, 1, 0, 2).reshape(d, e * (long) f);
         SDVariable y = sd.mmul(h, downFlat, false, true, false);
         if (rc.sharedExpert()) {
-            SDVariable sg = param(sd, ParamSpec.matrixOutIn(name + ".shared.w_gate", f, d, ParamRole.HIDDEN), dt, seed,
-                    specs);
-            SDVariable su = param(sd, ParamSpec.matrixOutIn(name + ".shared.w_up", f, d, ParamRole.HIDDEN), dt, seed,
-                    specs);
-            SDVariable sdn = param(sd, ParamSpec.matrixOutIn(name + ".shared.w_down", d, f, ParamRole.HIDDEN), dt,
-                    seed, specs);
+            SDVariable sg =
+                    param(sd, ParamSpec.matrixOutIn(name + ".shared.w_gate", f, d, ParamRole.HIDDEN), dt, seed, specs);
+            SDVariable su =
+                    param(sd, ParamSpec.matrixOutIn(name + ".shared.w_up", f, d, ParamRole.HIDDEN), dt, seed, specs);
+            SDVariable sdn =
+                    param(sd, ParamSpec.matrixOutIn(name + ".shared.w_down", d, f, ParamRole.HIDDEN), dt, seed, specs);
             SDVariable hs = sd.nn.swish(sd.mmul(x, sg, false, true, false)).mul(sd.mmul(x, su, false, true, false));
             y = y.add(sd.mmul(hs, sdn, false, true, false).mul(rc.sharedScale()));
         }
@@ -163,7 +174,9 @@ public final class SameDiffMoe {
         BalanceConfig bc = config.balance();
         // logsumexp written out: the gradient of M2.1's reduce_logsumexp sums over all axes.
         SDVariable rowMax = sd.max(logits, 1);
-        SDVariable lse = sd.math.log(sd.math.exp(logits.sub(rowMax.reshape(-1, 1))).sum(1)).add(rowMax);
+        SDVariable lse = sd.math
+                .log(sd.math.exp(logits.sub(rowMax.reshape(-1, 1))).sum(1))
+                .add(rowMax);
         SDVariable routerZ = sd.identity(name + ".routerZ", lse.mul(lse).mean());
         SDVariable probs = sd.nn.softmax(logits, 1);
         SDVariable p = probs.sum(0);
@@ -176,7 +189,8 @@ public final class SameDiffMoe {
         }
         if (bc.entropyWeight() > 0) {
             SDVariable pbar = p.div(tokens);
-            SDVariable negH = pbar.mul(sd.math.log(sd.math.max(pbar, tiny(sd, name + ".tinyProb", dt)))).sum();
+            SDVariable negH = pbar.mul(sd.math.log(sd.math.max(pbar, tiny(sd, name + ".tinyProb", dt))))
+                    .sum();
             aux = aux.add(negH.add(Math.log(e)).mul(bc.entropyWeight()));
         }
         aux = sd.identity(name + ".auxLoss", aux);

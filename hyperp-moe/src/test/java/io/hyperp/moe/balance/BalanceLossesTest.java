@@ -38,8 +38,8 @@ class BalanceLossesTest {
     @Test
     void values_matchTheFormulasOfSpecSection5() {
         double[][] l = RandomMatrices.uniform(1, T, E);
-        BalanceLosses b = BalanceLosses.create("moe", new BalanceConfig(0.1, 0.01, 0.05), E, T, DataType.DOUBLE,
-                NormReduction.local());
+        BalanceLosses b = BalanceLosses.create(
+                "moe", new BalanceConfig(0.1, 0.01, 0.05), E, T, DataType.DOUBLE, NormReduction.local());
         BalanceLossValues v = b.compute(Nd4j.createFromArray(l), counts());
         double[] f = {4, 0, 3, 2, 3};
         double[] p = new double[E];
@@ -75,20 +75,21 @@ class BalanceLossesTest {
     @ParameterizedTest(name = "switch {0}, z {1}, entropy {2}")
     @CsvSource({"0.1, 0, 0", "0, 0.01, 0", "0, 0, 0.05", "0.1, 0.01, 0.05", "1, 0.3, 2"})
     void gradient_matchesCentralDifferences(double sw, double z, double ent) {
-        BalanceLosses b = BalanceLosses.create("moe", new BalanceConfig(sw, z, ent), E, T, DataType.DOUBLE,
-                NormReduction.local());
+        BalanceLosses b = BalanceLosses.create(
+                "moe", new BalanceConfig(sw, z, ent), E, T, DataType.DOUBLE, NormReduction.local());
         INDArray logits = RandomMatrices.uniform(2, DataType.DOUBLE, T, E).muli(3);
         b.compute(logits, counts());
         INDArray grad = Nd4j.zeros(DataType.DOUBLE, T, E);
         b.addGradientInPlace(grad);
         // 1e-7: see FiniteDifferences (losses and gradients of order 1).
-        FiniteDifferences.assertGradient("dAux/dlogits", logits, grad, () -> b.compute(logits, counts()).total(),
-                FiniteDifferences.H, 1e-7);
+        FiniteDifferences.assertGradient(
+                "dAux/dlogits", logits, grad, () -> b.compute(logits, counts()).total(), FiniteDifferences.H, 1e-7);
     }
 
     @Test
     void noActiveLoss_addsNothing() {
-        BalanceLosses b = BalanceLosses.create("moe", BalanceConfig.none(), E, T, DataType.FLOAT, NormReduction.local());
+        BalanceLosses b =
+                BalanceLosses.create("moe", BalanceConfig.none(), E, T, DataType.FLOAT, NormReduction.local());
         BalanceLossValues v = b.compute(RandomMatrices.uniform(3, DataType.FLOAT, T, E), counts());
         assertEquals(0.0, v.total(), 0.0);
         assertTrue(v.routerZ() > 0, "router Z is reported even without a z-loss");
@@ -99,8 +100,8 @@ class BalanceLossesTest {
 
     @Test
     void entropyLoss_isZeroAtUniformUse_andWLogEWhenOneExpertTakesAll() {
-        BalanceLosses b = BalanceLosses.create("moe", BalanceConfig.none().withEntropyWeight(2.0), E, T,
-                DataType.DOUBLE, NormReduction.local());
+        BalanceLosses b = BalanceLosses.create(
+                "moe", BalanceConfig.none().withEntropyWeight(2.0), E, T, DataType.DOUBLE, NormReduction.local());
         assertEquals(0.0, b.compute(Nd4j.zeros(DataType.DOUBLE, T, E), counts()).entropyLoss(), 1e-15);
         INDArray peaked = Nd4j.zeros(DataType.DOUBLE, T, E);
         peaked.getColumn(3).assign(60.0);
@@ -141,18 +142,25 @@ class BalanceLossesTest {
 
     @Test
     void badInput_throwsIaeOrIse() {
-        BalanceLosses b = BalanceLosses.create("blocks.1.moe", BalanceConfig.defaults(), E, T, DataType.FLOAT,
-                NormReduction.local());
+        BalanceLosses b = BalanceLosses.create(
+                "blocks.1.moe", BalanceConfig.defaults(), E, T, DataType.FLOAT, NormReduction.local());
         assertThrows(IllegalStateException.class, () -> b.addGradientInPlace(Nd4j.zeros(DataType.FLOAT, T, E)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> b.compute(Nd4j.zeros(DataType.FLOAT, E, T), counts()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> b.compute(Nd4j.zeros(DataType.FLOAT, E, T), counts()));
         assertTrue(e.getMessage().contains("blocks.1.moe"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> b.compute(Nd4j.zeros(DataType.FLOAT, T, E),
-                Nd4j.createFromArray(1, 2)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> b.compute(Nd4j.zeros(DataType.FLOAT, T, E), Nd4j.createFromArray(1, 2)));
         for (double bad : new double[] {-0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            assertThrows(IllegalArgumentException.class, () -> BalanceConfig.defaults().withSwitchWeight(bad));
-            assertThrows(IllegalArgumentException.class, () -> BalanceConfig.defaults().withZLossWeight(bad));
-            assertThrows(IllegalArgumentException.class, () -> BalanceConfig.defaults().withEntropyWeight(bad));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> BalanceConfig.defaults().withSwitchWeight(bad));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> BalanceConfig.defaults().withZLossWeight(bad));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> BalanceConfig.defaults().withEntropyWeight(bad));
         }
         assertEquals(0.1, BalanceConfig.defaults().switchWeight(), 0.0);
     }

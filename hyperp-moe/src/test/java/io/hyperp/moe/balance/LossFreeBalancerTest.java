@@ -17,7 +17,7 @@ class LossFreeBalancerTest {
     void update_movesEachBiasByTheRateTowardTheMeanLoad() {
         LossFreeBalancer b = LossFreeBalancer.create("moe", 4, 0.01, DataType.DOUBLE, NormReduction.local());
         assertArrayEquals(new double[4], b.bias().toDoubleVector(), 0.0);
-        b.updateInPlace(Nd4j.createFromArray(6, 2, 0, 4));   // mean 3
+        b.updateInPlace(Nd4j.createFromArray(6, 2, 0, 4)); // mean 3
         assertArrayEquals(new double[] {-0.01, 0.01, 0.01, -0.01}, b.bias().toDoubleVector(), 0.0);
         b.updateInPlace(Nd4j.createFromArray(3L, 3L, 3L, 3L)); // balanced: sign(0) = 0
         assertArrayEquals(new double[] {-0.01, 0.01, 0.01, -0.01}, b.bias().toDoubleVector(), 0.0);
@@ -39,14 +39,15 @@ class LossFreeBalancerTest {
         LossFreeBalancer b = LossFreeBalancer.create("blocks.0.moe", 3, 0.1, DataType.FLOAT, NormReduction.local());
         b.updateInPlace(Nd4j.createFromArray(3, 0, 0));
         INDArray before = b.bias().dup();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> b.updateInPlace(Nd4j.createFromArray(1, -1, 0)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> b.updateInPlace(Nd4j.createFromArray(1, -1, 0)));
         assertTrue(e.getMessage().contains("blocks.0.moe"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> b.updateInPlace(Nd4j.createFromArray(1.0, Double.NaN, 0.0)));
         assertThrows(IllegalArgumentException.class, () -> b.updateInPlace(Nd4j.createFromArray(1, 1)));
         assertEquals(before, b.bias());
         for (double bad : new double[] {0.0, -1.0, Double.NaN}) {
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> LossFreeBalancer.create("m", 3, bad, DataType.FLOAT, NormReduction.local()));
         }
     }

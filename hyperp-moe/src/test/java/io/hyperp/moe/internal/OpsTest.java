@@ -21,7 +21,8 @@ class OpsTest {
             x.putScalar(63, 15, Double.NEGATIVE_INFINITY);
             assertEquals(3, Ops.countNonFinite(x), dt.toString());
             // +inf and -inf alone: their sum is NaN, the count still exact
-            INDArray pair = Nd4j.createFromArray(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY).castTo(dt);
+            INDArray pair = Nd4j.createFromArray(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)
+                    .castTo(dt);
             assertEquals(2, Ops.countNonFinite(pair), dt.toString());
         }
     }

@@ -35,8 +35,8 @@ class MoeFeedForwardTest {
     private static final int F = 3;
 
     private static MoeLayerConfig config(int topK, boolean shared, boolean sqrtGate) {
-        return new MoeLayerConfig(D, F, new RouterConfig(E, topK, shared, sqrtGate, 0.3),
-                new BalanceConfig(0.1, 0.01, 0.05), 0.0);
+        return new MoeLayerConfig(
+                D, F, new RouterConfig(E, topK, shared, sqrtGate, 0.3), new BalanceConfig(0.1, 0.01, 0.05), 0.0);
     }
 
     private static double silu(double a) {
@@ -88,14 +88,20 @@ class MoeFeedForwardTest {
         for (int t = 0; t < x.length; t++) {
             for (int j = 0; j < sel[t].length; j++) {
                 int e = sel[t][j];
-                double[] o = swiglu(x[t], matrix(p.get(1).value(), e), matrix(p.get(2).value(), e),
+                double[] o = swiglu(
+                        x[t],
+                        matrix(p.get(1).value(), e),
+                        matrix(p.get(2).value(), e),
                         matrix(p.get(3).value(), e));
                 for (int i = 0; i < o.length; i++) {
                     y[t][i] += w[t][j] * o[i];
                 }
             }
             if (rc.sharedExpert()) {
-                double[] o = swiglu(x[t], p.get(4).value().toDoubleMatrix(), p.get(5).value().toDoubleMatrix(),
+                double[] o = swiglu(
+                        x[t],
+                        p.get(4).value().toDoubleMatrix(),
+                        p.get(5).value().toDoubleMatrix(),
                         p.get(6).value().toDoubleMatrix());
                 for (int i = 0; i < o.length; i++) {
                     y[t][i] += rc.sharedScale() * o[i];
@@ -111,8 +117,8 @@ class MoeFeedForwardTest {
         @ParameterizedTest(name = "topK {0}, shared {1}, sqrtGate {2}")
         @CsvSource({"2, false, true", "3, true, true", "3, true, false", "5, false, false", "6, true, true"})
         void matchesThePlainJavaReference(int topK, boolean shared, boolean sqrtGate) {
-            MoeFeedForward layer = MoeFeedForward.create("blocks.0.moe", config(topK, shared, sqrtGate), 37,
-                    DataType.DOUBLE, NormReduction.local(), 5);
+            MoeFeedForward layer = MoeFeedForward.create(
+                    "blocks.0.moe", config(topK, shared, sqrtGate), 37, DataType.DOUBLE, NormReduction.local(), 5);
             double[][] x = RandomMatrices.uniform(9, 37, D);
             INDArray y = layer.forward(Nd4j.createFromArray(x));
             // float64 sums of a few dozen products of order 1: 1e-13 relative is ~500 ulps.
@@ -134,13 +140,18 @@ class MoeFeedForwardTest {
 
         @Test
         void stats_reportLoadsZAndRoutedRms() {
-            MoeFeedForward layer = MoeFeedForward.create("moe", config(2, false, true), 40, DataType.DOUBLE,
-                    NormReduction.local(), 3);
+            MoeFeedForward layer =
+                    MoeFeedForward.create("moe", config(2, false, true), 40, DataType.DOUBLE, NormReduction.local(), 3);
             INDArray x = RandomMatrices.uniform(4, DataType.DOUBLE, 40, D);
             INDArray y = layer.forward(x);
             RoutingStats s = layer.lastStats();
             assertEquals(80.0, Arrays.stream(s.loads()).sum(), 0.0);
-            assertArrayEquals(Arrays.stream(layer.plan().tokensPerExpert()).asDoubleStream().toArray(), s.loads(), 0.0);
+            assertArrayEquals(
+                    Arrays.stream(layer.plan().tokensPerExpert())
+                            .asDoubleStream()
+                            .toArray(),
+                    s.loads(),
+                    0.0);
             // no shared expert: the routed output is the whole output
             assertEquals(Math.sqrt(y.mul(y).meanNumber().doubleValue()), s.routedRms(), 1e-12);
             double z = 0;
@@ -178,21 +189,29 @@ class MoeFeedForwardTest {
             layer.forward(x);
             assertSelectionMargin(layer.router().logits(), cfg.router().routedTopK(), 1e-4);
             INDArray dx = layer.backward(proj).dup();
-            java.util.function.DoubleSupplier loss = () -> layer.forward(x).mul(proj).sumNumber().doubleValue()
-                    + layer.auxLoss();
-            List<INDArray> grads = layer.params().stream().map(p -> p.grad().dup()).toList();
+            java.util.function.DoubleSupplier loss =
+                    () -> layer.forward(x).mul(proj).sumNumber().doubleValue() + layer.auxLoss();
+            List<INDArray> grads =
+                    layer.params().stream().map(p -> p.grad().dup()).toList();
             FiniteDifferences.assertGradient("dL/dx", x, dx, loss, FiniteDifferences.H, 1e-7);
             for (int i = 0; i < grads.size(); i++) {
                 LayerParam p = layer.params().get(i);
-                FiniteDifferences.assertGradientSampled("dL/d" + p.name(), p.value(), grads.get(i), loss,
-                        FiniteDifferences.H, 1e-7, 12, 31L * i + topK);
+                FiniteDifferences.assertGradientSampled(
+                        "dL/d" + p.name(),
+                        p.value(),
+                        grads.get(i),
+                        loss,
+                        FiniteDifferences.H,
+                        1e-7,
+                        12,
+                        31L * i + topK);
             }
         }
 
         @Test
         void expertsWithoutTokens_getZeroGradients() {
-            MoeLayerConfig cfg = new MoeLayerConfig(D, F, new RouterConfig(8, 1, false, true, 0.5),
-                    BalanceConfig.none(), 0.0);
+            MoeLayerConfig cfg =
+                    new MoeLayerConfig(D, F, new RouterConfig(8, 1, false, true, 0.5), BalanceConfig.none(), 0.0);
             MoeFeedForward layer = MoeFeedForward.create("moe", cfg, 3, DataType.DOUBLE, NormReduction.local(), 2);
             for (LayerParam p : layer.params()) {
                 p.grad().assign(Double.NaN);
@@ -230,8 +249,8 @@ class MoeFeedForwardTest {
 
         @Test
         void tensorsCarryTheirRolesAndShapes() {
-            MoeFeedForward layer = MoeFeedForward.create("blocks.3.moe", config(3, true, true), T, DataType.FLOAT,
-                    NormReduction.local(), 1);
+            MoeFeedForward layer = MoeFeedForward.create(
+                    "blocks.3.moe", config(3, true, true), T, DataType.FLOAT, NormReduction.local(), 1);
             List<LayerParam> p = layer.params();
             assertEquals(7, p.size());
             assertEquals("blocks.3.moe.router", p.get(0).name());
@@ -252,14 +271,17 @@ class MoeFeedForwardTest {
             // U(-1/sqrt(fan_in), 1/sqrt(fan_in)) init
             assertTrue(p.get(1).value().amaxNumber().doubleValue() <= 1 / Math.sqrt(D));
             assertTrue(p.get(3).value().amaxNumber().doubleValue() <= 1 / Math.sqrt(F));
-            assertEquals(4, MoeFeedForward.create("m", config(2, false, true), T, DataType.FLOAT,
-                    NormReduction.local(), 1).params().size());
+            assertEquals(
+                    4,
+                    MoeFeedForward.create("m", config(2, false, true), T, DataType.FLOAT, NormReduction.local(), 1)
+                            .params()
+                            .size());
         }
 
         @Test
         void withTokens_sharesParametersAndGradients() {
-            MoeFeedForward layer = MoeFeedForward.create("moe", config(2, false, true).withLossFreeRate(0.01), T,
-                    DataType.FLOAT, NormReduction.local(), 1);
+            MoeFeedForward layer = MoeFeedForward.create(
+                    "moe", config(2, false, true).withLossFreeRate(0.01), T, DataType.FLOAT, NormReduction.local(), 1);
             MoeFeedForward eval = layer.withTokens(11);
             assertEquals(11, eval.tokens());
             for (int i = 0; i < layer.params().size(); i++) {
@@ -267,17 +289,20 @@ class MoeFeedForwardTest {
                 assertSame(layer.params().get(i).grad(), eval.params().get(i).grad());
             }
             assertSame(layer.balancer(), eval.balancer());
-            assertEquals(11, eval.forward(RandomMatrices.uniform(1, DataType.FLOAT, 11, D)).rows());
+            assertEquals(
+                    11,
+                    eval.forward(RandomMatrices.uniform(1, DataType.FLOAT, 11, D))
+                            .rows());
         }
 
         @Test
         void lossFreeBalancing_updatesTheSelectionBias() {
-            MoeFeedForward off = MoeFeedForward.create("moe", config(2, false, true), T, DataType.FLOAT,
-                    NormReduction.local(), 1);
+            MoeFeedForward off =
+                    MoeFeedForward.create("moe", config(2, false, true), T, DataType.FLOAT, NormReduction.local(), 1);
             assertNull(off.balancer());
             assertThrows(IllegalStateException.class, off::updateSelectionBiasInPlace);
-            MoeFeedForward on = MoeFeedForward.create("moe", config(1, false, true).withLossFreeRate(0.01), T,
-                    DataType.FLOAT, NormReduction.local(), 1);
+            MoeFeedForward on = MoeFeedForward.create(
+                    "moe", config(1, false, true).withLossFreeRate(0.01), T, DataType.FLOAT, NormReduction.local(), 1);
             assertNotNull(on.balancer());
             assertThrows(IllegalStateException.class, on::updateSelectionBiasInPlace);
             on.forward(RandomMatrices.uniform(1, DataType.FLOAT, T, D));
@@ -293,17 +318,21 @@ class MoeFeedForwardTest {
 
         @Test
         void nonFiniteInput_throwsIaeNamingTheLayer_andModifiesNoParameterOrStatistic() {
-            MoeFeedForward layer = MoeFeedForward.create("blocks.5.moe", config(2, false, true), T, DataType.FLOAT,
-                    NormReduction.local(), 1);
+            MoeFeedForward layer = MoeFeedForward.create(
+                    "blocks.5.moe", config(2, false, true), T, DataType.FLOAT, NormReduction.local(), 1);
             layer.forward(RandomMatrices.uniform(1, DataType.FLOAT, T, D));
             RoutingStats stats = layer.lastStats();
-            List<INDArray> values = layer.params().stream().map(p -> p.value().dup()).toList();
-            List<INDArray> grads = layer.params().stream().map(p -> p.grad().dup()).toList();
+            List<INDArray> values =
+                    layer.params().stream().map(p -> p.value().dup()).toList();
+            List<INDArray> grads =
+                    layer.params().stream().map(p -> p.grad().dup()).toList();
             for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
                 INDArray x = RandomMatrices.uniform(2, DataType.FLOAT, T, D);
                 x.putScalar(3, 1, bad);
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layer.forward(x));
-                assertTrue(e.getMessage().contains("blocks.5.moe") && e.getMessage().contains("non-finite"),
+                assertTrue(
+                        e.getMessage().contains("blocks.5.moe")
+                                && e.getMessage().contains("non-finite"),
                         e.getMessage());
             }
             assertSame(stats, layer.lastStats());
@@ -317,12 +346,15 @@ class MoeFeedForwardTest {
 
         @Test
         void wrongShapesOrDtypes_throwIae() {
-            MoeFeedForward layer = MoeFeedForward.create("blocks.6.moe", config(2, false, true), T, DataType.FLOAT,
-                    NormReduction.local(), 1);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> layer.forward(Nd4j.zeros(DataType.FLOAT, T, D + 1)));
-            assertTrue(e.getMessage().contains("blocks.6.moe") && e.getMessage().contains("[6, 4]")
-                    && e.getMessage().contains("[6, 5]"), e.getMessage());
+            MoeFeedForward layer = MoeFeedForward.create(
+                    "blocks.6.moe", config(2, false, true), T, DataType.FLOAT, NormReduction.local(), 1);
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> layer.forward(Nd4j.zeros(DataType.FLOAT, T, D + 1)));
+            assertTrue(
+                    e.getMessage().contains("blocks.6.moe")
+                            && e.getMessage().contains("[6, 4]")
+                            && e.getMessage().contains("[6, 5]"),
+                    e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> layer.forward(Nd4j.zeros(DataType.DOUBLE, T, D)));
             layer.forward(Nd4j.zeros(DataType.FLOAT, T, D));
             INDArray grad = layer.params().get(1).grad().dup();
@@ -334,16 +366,28 @@ class MoeFeedForwardTest {
 
         @Test
         void badConfigurations_throwIae() {
-            assertThrows(IllegalArgumentException.class, () -> config(2, false, true).withModelDim(0));
-            assertThrows(IllegalArgumentException.class, () -> config(2, false, true).withExpertWidth(0));
-            assertThrows(IllegalArgumentException.class, () -> config(2, false, true).withLossFreeRate(Double.NaN));
-            assertThrows(IllegalArgumentException.class, () -> config(2, false, true).withLossFreeRate(-1));
-            assertThrows(IllegalArgumentException.class, () -> MoeFeedForward.create("moe", config(2, false, true), 0,
-                    DataType.FLOAT, NormReduction.local(), 1));
-            assertThrows(IllegalArgumentException.class, () -> MoeFeedForward.create("moe", config(2, false, true), 4,
-                    DataType.HALF, NormReduction.local(), 1));
-            assertEquals(64, MoeLayerConfig.of(32, io.hyperp.core.shape.MoeShape.of(4, 2, false)).expertWidth());
-            assertEquals(128, MoeLayerConfig.granular(64, RouterConfig.defaults()).expertWidth());
+            assertThrows(
+                    IllegalArgumentException.class, () -> config(2, false, true).withModelDim(0));
+            assertThrows(
+                    IllegalArgumentException.class, () -> config(2, false, true).withExpertWidth(0));
+            assertThrows(
+                    IllegalArgumentException.class, () -> config(2, false, true).withLossFreeRate(Double.NaN));
+            assertThrows(
+                    IllegalArgumentException.class, () -> config(2, false, true).withLossFreeRate(-1));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> MoeFeedForward.create(
+                            "moe", config(2, false, true), 0, DataType.FLOAT, NormReduction.local(), 1));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> MoeFeedForward.create(
+                            "moe", config(2, false, true), 4, DataType.HALF, NormReduction.local(), 1));
+            assertEquals(
+                    64,
+                    MoeLayerConfig.of(32, io.hyperp.core.shape.MoeShape.of(4, 2, false))
+                            .expertWidth());
+            assertEquals(
+                    128, MoeLayerConfig.granular(64, RouterConfig.defaults()).expertWidth());
         }
     }
 }

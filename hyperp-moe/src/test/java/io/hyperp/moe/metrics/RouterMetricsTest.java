@@ -24,9 +24,9 @@ class RouterMetricsTest {
     @Test
     void snapshot_aggregatesPerLayerAndAcrossLayers() {
         RouterMetrics m = RouterMetrics.create(3);
-        m.record(0, stats(new double[] {4, 0}, 1.0, 1.0, 0.1));   // step MaxVio 1
-        m.record(0, stats(new double[] {0, 4}, 3.0, 3.0, 0.3));   // step MaxVio 1; summed loads (4, 4): 0
-        m.record(2, stats(new double[] {3, 1}, 5.0, 2.0, 0.2));   // MaxVio 0.5
+        m.record(0, stats(new double[] {4, 0}, 1.0, 1.0, 0.1)); // step MaxVio 1
+        m.record(0, stats(new double[] {0, 4}, 3.0, 3.0, 0.3)); // step MaxVio 1; summed loads (4, 4): 0
+        m.record(2, stats(new double[] {3, 1}, 5.0, 2.0, 0.2)); // MaxVio 0.5
         RouterMetrics.Snapshot s = m.snapshot();
         RouterMetrics.LayerSnapshot l0 = s.layers().get(0);
         assertEquals(2, l0.steps());

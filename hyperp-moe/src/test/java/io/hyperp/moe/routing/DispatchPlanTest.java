@@ -20,8 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class DispatchPlanTest {
 
-    private record Setup(TopKRouter router, DispatchPlan plan, double[][] logits, int[][] selected) {
-    }
+    private record Setup(TopKRouter router, DispatchPlan plan, double[][] logits, int[][] selected) {}
 
     private static Setup setup(int t, int e, int k, int d, DataType dt, long seed) {
         RouterConfig cfg = new RouterConfig(e, k, false, true, 0.5);
@@ -141,31 +140,40 @@ class DispatchPlanTest {
         INDArray countsBefore = p.countsArray().dup();
         INDArray tokensBefore = p.tokenOfRow().dup();
         INDArray rowsBefore = p.rowOfSlot().dup();
-        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException range = assertThrows(
+                IllegalArgumentException.class,
                 () -> p.build(Nd4j.createFromArray(new long[][] {{0, 1, 4}, {3, 3, 3}})));
-        assertTrue(range.getMessage().contains("blocks.2.moe") && range.getMessage().contains("[0, 4)"),
+        assertTrue(
+                range.getMessage().contains("blocks.2.moe")
+                        && range.getMessage().contains("[0, 4)"),
                 range.getMessage());
         // Ids that ND4J's one-hot would silently wrap into range (it narrows them to int) are refused too.
         for (long bad : new long[] {-1, (1L << 32) + 1, Long.MIN_VALUE, Long.MAX_VALUE}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> p.build(Nd4j.createFromArray(new long[][] {{0, bad, 2}, {3, 3, 3}})));
-            assertTrue(e.getMessage().contains("blocks.2.moe") && e.getMessage().contains(Long.toString(bad)),
+            assertTrue(
+                    e.getMessage().contains("blocks.2.moe") && e.getMessage().contains(Long.toString(bad)),
                     e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> p.build(Nd4j.createFromArray(new long[][] {{0, 1, 2}})));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> p.build(Nd4j.createFromArray(new int[][] {{0, 1, 2}, {3, 3, 3}})));
         assertArrayEquals(before, p.tokensPerExpert());
         assertEquals(countsBefore, p.countsArray());
         assertEquals(tokensBefore, p.tokenOfRow());
         assertEquals(rowsBefore, p.rowOfSlot());
-        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-                () -> p.combineInto(Nd4j.zeros(DataType.FLOAT, 6, 4), Nd4j.zeros(DataType.FLOAT, 2, 3),
+        IllegalArgumentException shape = assertThrows(
+                IllegalArgumentException.class,
+                () -> p.combineInto(
+                        Nd4j.zeros(DataType.FLOAT, 6, 4),
+                        Nd4j.zeros(DataType.FLOAT, 2, 3),
                         Nd4j.zeros(DataType.FLOAT, 3, 5)));
         assertTrue(shape.getMessage().contains("[6, 5]") && shape.getMessage().contains("[6, 4]"), shape.getMessage());
         INDArray fOrder = Nd4j.create(DataType.FLOAT, new long[] {3, 5}, 'f');
-        IllegalArgumentException order = assertThrows(IllegalArgumentException.class,
-                () -> p.sumInto(Nd4j.zeros(DataType.FLOAT, 6, 5), fOrder));
+        IllegalArgumentException order =
+                assertThrows(IllegalArgumentException.class, () -> p.sumInto(Nd4j.zeros(DataType.FLOAT, 6, 5), fOrder));
         assertTrue(order.getMessage().contains("C-order"), order.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DispatchPlan.create("m", 2, 3, 3, 1, DataType.FLOAT));
         assertThrows(IllegalArgumentException.class, () -> DispatchPlan.create("m", 2, 0, 1, 1, DataType.FLOAT));

@@ -34,11 +34,11 @@ class RoutingGradientTest {
         final TopKRouter router;
         final DispatchPlan plan;
         final BalanceLosses balance;
-        final INDArray table;      // [T * E, D]: output of expert e for token t at row t * E + e
-        final INDArray proj;       // [T, D]
+        final INDArray table; // [T * E, D]: output of expert e for token t at row t * E + e
+        final INDArray proj; // [T, D]
         final INDArray y;
         final INDArray ye;
-        final INDArray index;      // LONG [N]
+        final INDArray index; // LONG [N]
         final INDArray expertOfRow;
         final int k;
 
@@ -73,8 +73,15 @@ class RoutingGradientTest {
     }
 
     @ParameterizedTest(name = "topK {0}, shared {1}, sqrtGate {2}")
-    @CsvSource({"1, false, true", "2, false, true", "2, false, false", "3, true, true", "3, true, false",
-            "5, false, true", "6, true, false"})
+    @CsvSource({
+        "1, false, true",
+        "2, false, true",
+        "2, false, false",
+        "3, true, true",
+        "3, true, false",
+        "5, false, true",
+        "6, true, false"
+    })
     void logitGradient_matchesCentralDifferences(int topK, boolean shared, boolean sqrtGate) {
         Problem p = new Problem(new RouterConfig(E, topK, shared, sqrtGate, 0.3), new BalanceConfig(0.1, 0.01, 0.05));
         INDArray logits = RandomMatrices.uniform(3, DataType.DOUBLE, T, E).muli(2);
@@ -86,10 +93,18 @@ class RoutingGradientTest {
         INDArray grad = Nd4j.create(DataType.DOUBLE, T, E);
         p.router.backwardInto(dW, grad);
         p.balance.addGradientInPlace(grad);
-        FiniteDifferences.assertGradientSampled("dL/dlogits", logits, grad, () -> {
-            p.route(logits);
-            return p.lossAtCurrentRouting();
-        }, FiniteDifferences.H, TOL, T * E, topK);
+        FiniteDifferences.assertGradientSampled(
+                "dL/dlogits",
+                logits,
+                grad,
+                () -> {
+                    p.route(logits);
+                    return p.lossAtCurrentRouting();
+                },
+                FiniteDifferences.H,
+                TOL,
+                T * E,
+                topK);
     }
 
     @ParameterizedTest(name = "topK {0}, sqrtGate {1}")
@@ -101,8 +116,8 @@ class RoutingGradientTest {
         p.ye.assign(ye);
         INDArray dYe = Nd4j.create(DataType.DOUBLE, (long) topK * T, D);
         p.plan.combineBackwardInto(p.proj, p.ye, p.router.combineWeights(), dYe, Nd4j.create(DataType.DOUBLE, topK, T));
-        FiniteDifferences.assertGradientSampled("dL/dexpertOut", p.ye, dYe, p::lossAtCurrentRouting,
-                FiniteDifferences.H, TOL, 32, topK);
+        FiniteDifferences.assertGradientSampled(
+                "dL/dexpertOut", p.ye, dYe, p::lossAtCurrentRouting, FiniteDifferences.H, TOL, 32, topK);
     }
 
     /** The input gradient of dispatch is sumInto (the adjoint of gatherInto). */
@@ -116,9 +131,17 @@ class RoutingGradientTest {
         INDArray xs = Nd4j.create(DataType.DOUBLE, (long) topK * T, D);
         INDArray gx = Nd4j.create(DataType.DOUBLE, T, D);
         p.plan.sumInto(s, gx);
-        FiniteDifferences.assertGradientSampled("dL/dx", x, gx, () -> {
-            p.plan.gatherInto(x, xs);
-            return xs.mul(s).sumNumber().doubleValue();
-        }, FiniteDifferences.H, TOL, T * D, topK);
+        FiniteDifferences.assertGradientSampled(
+                "dL/dx",
+                x,
+                gx,
+                () -> {
+                    p.plan.gatherInto(x, xs);
+                    return xs.mul(s).sumNumber().doubleValue();
+                },
+                FiniteDifferences.H,
+                TOL,
+                T * D,
+                topK);
     }
 }

@@ -39,10 +39,17 @@ class TopKRouterTest {
     class Route {
 
         @ParameterizedTest(name = "E {0}, topK {1}, shared {2}, sqrtGate {3}, ties {4}, bias {5}")
-        @CsvSource({"6, 2, false, true, false, false", "6, 2, false, false, true, false", "8, 4, true, true, true, false",
-                "8, 4, true, false, false, true", "5, 5, false, true, true, false", "64, 8, false, true, false, true",
-                "16, 17, true, true, true, true"})
-        void matchesThePlainJavaReference(int e, int topK, boolean shared, boolean sqrtGate, boolean ties, boolean bias) {
+        @CsvSource({
+            "6, 2, false, true, false, false",
+            "6, 2, false, false, true, false",
+            "8, 4, true, true, true, false",
+            "8, 4, true, false, false, true",
+            "5, 5, false, true, true, false",
+            "64, 8, false, true, false, true",
+            "16, 17, true, true, true, true"
+        })
+        void matchesThePlainJavaReference(
+                int e, int topK, boolean shared, boolean sqrtGate, boolean ties, boolean bias) {
             int t = 97;
             RouterConfig cfg = new RouterConfig(e, topK, shared, sqrtGate, 0.3);
             double[][] l = ties ? tiedLogits(e + topK, t, e) : RandomMatrices.uniform(e * 31L + topK, t, e);
@@ -87,15 +94,18 @@ class TopKRouterTest {
         void partialTies_areBrokenByTheLowestIndex() {
             TopKRouter r = TopKRouter.create("moe.0", new RouterConfig(6, 4, false, true, 0.5), 2, DataType.FLOAT);
             r.route(Nd4j.createFromArray(new float[][] {{1, 3, 3, 2, 3, 0}, {5, 5, 1, 5, 5, 5}}));
-            assertArrayEquals(new long[] {1, 2, 4, 3}, r.expertIds().getColumn(0).toLongVector());
-            assertArrayEquals(new long[] {0, 1, 3, 4}, r.expertIds().getColumn(1).toLongVector());
+            assertArrayEquals(
+                    new long[] {1, 2, 4, 3}, r.expertIds().getColumn(0).toLongVector());
+            assertArrayEquals(
+                    new long[] {0, 1, 3, 4}, r.expertIds().getColumn(1).toLongVector());
         }
 
         @Test
         void kEqualToE_selectsEveryExpertInScoreOrder() {
             TopKRouter r = TopKRouter.create("moe.0", new RouterConfig(4, 4, false, true, 0.5), 1, DataType.DOUBLE);
             r.route(Nd4j.createFromArray(new double[][] {{0.1, 0.4, -2, 0.4}}));
-            assertArrayEquals(new long[] {1, 3, 0, 2}, r.expertIds().getColumn(0).toLongVector());
+            assertArrayEquals(
+                    new long[] {1, 3, 0, 2}, r.expertIds().getColumn(0).toLongVector());
             assertEquals(1.0, r.gates().sumNumber().doubleValue(), 1e-15);
         }
 
@@ -125,9 +135,12 @@ class TopKRouterTest {
             assertEquals(0.0, r.combineWeights().getDouble(1, 0), 0.0);
             INDArray dLogits = Nd4j.create(DataType.FLOAT, 1, 3);
             r.backwardInto(Nd4j.ones(DataType.FLOAT, 2, 1), dLogits);
-            assertEquals(0, org.nd4j.linalg.factory.Nd4j.getExecutioner()
-                    .exec(new org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition(dLogits,
-                            org.nd4j.linalg.indexing.conditions.Conditions.notFinite())).getInt(0));
+            assertEquals(
+                    0,
+                    org.nd4j.linalg.factory.Nd4j.getExecutioner()
+                            .exec(new org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition(
+                                    dLogits, org.nd4j.linalg.indexing.conditions.Conditions.notFinite()))
+                            .getInt(0));
             // g = (1, 0): d sqrt(g_1)/d g_1 = 1/2, and the zero gate contributes and receives nothing, so
             // dL/dl = g * (delta - <g, delta>) = 0 for both selected logits.
             assertEquals(0.0, dLogits.getDouble(0, 0), 0.0);
@@ -155,7 +168,9 @@ class TopKRouterTest {
                 INDArray logits = RandomMatrices.uniform(3, DataType.FLOAT, 3, 4);
                 logits.putScalar(1, 2, bad);
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.route(logits));
-                assertTrue(e.getMessage().contains("blocks.7.moe") && e.getMessage().contains("non-finite"),
+                assertTrue(
+                        e.getMessage().contains("blocks.7.moe")
+                                && e.getMessage().contains("non-finite"),
                         e.getMessage());
                 assertEquals(ids, r.expertIds());
                 assertEquals(gates, r.gates());
@@ -168,8 +183,8 @@ class TopKRouterTest {
             TopKRouter r = routed("moe.1");
             INDArray gates = r.gates().dup();
             r.setSelectionBias(Nd4j.createFromArray(0f, Float.NaN, 0f, 0f));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> r.route(RandomMatrices.uniform(4, DataType.FLOAT, 3, 4)));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> r.route(RandomMatrices.uniform(4, DataType.FLOAT, 3, 4)));
             assertTrue(e.getMessage().contains("moe.1") && e.getMessage().contains("selection bias"), e.getMessage());
             assertEquals(gates, r.gates());
         }
@@ -190,13 +205,17 @@ class TopKRouterTest {
         void mismatchedShapeOrDtype_throwsIaeShowingBothShapes() {
             TopKRouter r = routed("moe.2");
             INDArray gates = r.gates().dup();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> r.route(Nd4j.zeros(DataType.FLOAT, 4, 3)));
-            assertTrue(e.getMessage().contains("[3, 4]") && e.getMessage().contains("[4, 3]")
-                    && e.getMessage().contains("moe.2"), e.getMessage());
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> r.route(Nd4j.zeros(DataType.FLOAT, 4, 3)));
+            assertTrue(
+                    e.getMessage().contains("[3, 4]")
+                            && e.getMessage().contains("[4, 3]")
+                            && e.getMessage().contains("moe.2"),
+                    e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> r.route(Nd4j.zeros(DataType.DOUBLE, 3, 4)));
             assertThrows(IllegalArgumentException.class, () -> r.setSelectionBias(Nd4j.zeros(DataType.FLOAT, 5)));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> r.backwardInto(Nd4j.zeros(DataType.FLOAT, 3, 2), Nd4j.zeros(DataType.FLOAT, 3, 4)));
             assertEquals(gates, r.gates());
         }
@@ -204,18 +223,22 @@ class TopKRouterTest {
         @Test
         void backwardBeforeRoute_throwsIse() {
             TopKRouter r = TopKRouter.create("moe.3", RouterConfig.defaults(), 2, DataType.FLOAT);
-            assertThrows(IllegalStateException.class,
+            assertThrows(
+                    IllegalStateException.class,
                     () -> r.backwardInto(Nd4j.zeros(DataType.FLOAT, 2, 2), Nd4j.zeros(DataType.FLOAT, 2, 8)));
             assertThrows(IllegalStateException.class, r::gates);
         }
 
         @Test
         void badCreateArguments_throwIae() {
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> TopKRouter.create("moe", RouterConfig.defaults(), 0, DataType.FLOAT));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> TopKRouter.create("moe", RouterConfig.defaults(), 4, DataType.INT));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> TopKRouter.create(" ", RouterConfig.defaults(), 4, DataType.FLOAT));
         }
     }

@@ -30,8 +30,8 @@ class SameDiffMoeTest {
     private static final int D = 4;
 
     private static MoeLayerConfig config(int topK, boolean shared, boolean sqrtGate) {
-        return new MoeLayerConfig(D, 3, new RouterConfig(5, topK, shared, sqrtGate, 0.3),
-                new BalanceConfig(0.1, 0.01, 0.05), 0.0);
+        return new MoeLayerConfig(
+                D, 3, new RouterConfig(5, topK, shared, sqrtGate, 0.3), new BalanceConfig(0.1, 0.01, 0.05), 0.0);
     }
 
     /**
@@ -62,7 +62,10 @@ class SameDiffMoeTest {
         assertEquals(layer.params().stream().map(LayerParam::spec).toList(), out.specs());
         SDVariable loss = out.output().mul(sd.constant("proj", proj)).sum().add(out.auxLoss());
         sd.setLossVariables(loss);
-        Map<String, INDArray> res = sd.output(Map.of(), out.output().name(), out.auxLoss().name(),
+        Map<String, INDArray> res = sd.output(
+                Map.of(),
+                out.output().name(),
+                out.auxLoss().name(),
                 out.routerZ().name());
         Tolerances.assertClose(y, res.get(out.output().name()), 1e-12, "output");
         assertEquals(aux, res.get(out.auxLoss().name()).getDouble(0), 1e-12);
@@ -80,7 +83,9 @@ class SameDiffMoeTest {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, D);
         SameDiffMoe.Output out = SameDiffMoe.feedForward(sd, "blocks.0.moe", x, config(2, false, true), 1);
-        INDArray y = sd.output(Map.of("x", RandomMatrices.uniform(1, DataType.FLOAT, 7, D)), out.output().name())
+        INDArray y = sd.output(
+                        Map.of("x", RandomMatrices.uniform(1, DataType.FLOAT, 7, D)),
+                        out.output().name())
                 .get(out.output().name());
         assertEquals(7, y.rows());
         assertTrue(out.specs().stream().map(ParamSpec::name).allMatch(n -> n.startsWith("blocks.0.moe.")));
@@ -90,14 +95,18 @@ class SameDiffMoeTest {
     void badArguments_throwIae() {
         SameDiff sd = SameDiff.create();
         SDVariable wrongWidth = sd.placeHolder("x", DataType.FLOAT, -1, D + 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> SameDiffMoe.feedForward(sd, "blocks.2.moe", wrongWidth, config(2, false, true), 1));
         assertTrue(e.getMessage().contains("blocks.2.moe"), e.getMessage());
         SDVariable ints = sd.placeHolder("i", DataType.INT, -1, D);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> SameDiffMoe.feedForward(sd, "m", ints, config(2, false, true), 1));
         SDVariable ok = sd.placeHolder("ok", DataType.FLOAT, -1, D);
-        assertThrows(IllegalArgumentException.class,
-                () -> SameDiffMoe.feedForward(sd, "m", ok, config(2, false, true).withLossFreeRate(0.01), 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SameDiffMoe.feedForward(
+                        sd, "m", ok, config(2, false, true).withLossFreeRate(0.01), 1));
     }
 }

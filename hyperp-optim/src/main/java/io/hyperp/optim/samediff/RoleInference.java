@@ -29,8 +29,7 @@ import org.nd4j.autodiff.samediff.VariableType;
 public final class RoleInference {
 
     /** One inferred row. */
-    public record Row(ParamSpec spec, String reason) {
-    }
+    public record Row(ParamSpec spec, String reason) {}
 
     /** The inferred specs, in graph order, with a printable table. */
     public record Report(ImmutableList<Row> rows) {
@@ -48,11 +47,16 @@ public final class RoleInference {
 
         /** A table: name, shape, role, reason. */
         public String table() {
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %-16s %-12s %s%n", "variable",
-                    "shape", "role", "because"));
+            StringBuilder sb = new StringBuilder(
+                    String.format(Locale.ROOT, "%-24s %-16s %-12s %s%n", "variable", "shape", "role", "because"));
             for (Row r : rows) {
-                sb.append(String.format(Locale.ROOT, "%-24s %-16s %-12s %s%n", r.spec().name(),
-                        Arrays.toString(r.spec().shape()), r.spec().role(), r.reason()));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%-24s %-16s %-12s %s%n",
+                        r.spec().name(),
+                        Arrays.toString(r.spec().shape()),
+                        r.spec().role(),
+                        r.reason()));
             }
             return sb.toString();
         }
@@ -63,8 +67,7 @@ public final class RoleInference {
         }
     }
 
-    private RoleInference() {
-    }
+    private RoleInference() {}
 
     /** Infers a role for every trainable variable of {@code sd}. */
     public static Report infer(SameDiff sd) {
@@ -87,8 +90,8 @@ public final class RoleInference {
         }
         for (String name : overrides.keySet()) {
             if (!vars.containsKey(name)) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "override '%s' names no trainable variable (variables: %s)", name, vars.keySet()));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT, "override '%s' names no trainable variable (variables: %s)", name, vars.keySet()));
             }
         }
         List<Row> rows = new ArrayList<>();
@@ -130,8 +133,9 @@ public final class RoleInference {
             case 1 -> ParamSpec.vector(name, shape[0], role);
             case 2 -> ParamSpec.matrixInOut(name, shape[0], shape[1], role);
             case 3 -> new ParamSpec(name, shape, role, 2, 1, 0);
-            default -> throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: rank-%d variables are not supported", name, shape.length));
+            default ->
+                throw new IllegalArgumentException(
+                        String.format(Locale.ROOT, "%s: rank-%d variables are not supported", name, shape.length));
         };
     }
 }

@@ -76,9 +76,15 @@ public final class SameDiffTrainer {
      *                                  with its shape, if a trainable variable has no spec, or if the
      *                                  loss is not in the graph
      */
-    public static SameDiffTrainer create(SameDiff sd, String lossName, List<ParamSpec> specs,
-                                         ParameterizationRule rule, LrSchedule schedule, OptimizerOptions options,
-                                         boolean reinitialize, long seed) {
+    public static SameDiffTrainer create(
+            SameDiff sd,
+            String lossName,
+            List<ParamSpec> specs,
+            ParameterizationRule rule,
+            LrSchedule schedule,
+            OptimizerOptions options,
+            boolean reinitialize,
+            long seed) {
         Objects.requireNonNull(sd, "sd");
         Objects.requireNonNull(lossName, "lossName");
         Objects.requireNonNull(specs, "specs");
@@ -87,9 +93,12 @@ public final class SameDiffTrainer {
         Objects.requireNonNull(options, "options");
         checkArgument(sd.hasVariable(lossName), "loss variable '%s' is not in the graph", lossName);
         SDVariable loss = sd.getVariable(lossName);
-        checkArgument(loss.getVariableType() == VariableType.ARRAY && loss.dataType().isFPType(),
-                "loss '%s' must be a floating-point value computed by the graph, found a %s of type %s", lossName,
-                loss.getVariableType(), loss.dataType());
+        checkArgument(
+                loss.getVariableType() == VariableType.ARRAY && loss.dataType().isFPType(),
+                "loss '%s' must be a floating-point value computed by the graph, found a %s of type %s",
+                lossName,
+                loss.getVariableType(),
+                loss.dataType());
         checkArgument(!specs.isEmpty(), "specs must name at least one variable");
         Set<String> trainable = new LinkedHashSet<>();
         for (SDVariable v : sd.variables()) {
@@ -100,8 +109,11 @@ public final class SameDiffTrainer {
         List<ParamSet.Entry> entries = new ArrayList<>();
         Set<String> covered = new HashSet<>();
         for (ParamSpec s : specs) {
-            checkArgument(trainable.contains(s.name()), "'%s' is not a trainable variable of the graph (variables: %s)",
-                    s.name(), trainable);
+            checkArgument(
+                    trainable.contains(s.name()),
+                    "'%s' is not a trainable variable of the graph (variables: %s)",
+                    s.name(),
+                    trainable);
             INDArray arr = sd.getVariable(s.name()).getArr();
             checkArgument(arr != null, "variable '%s' has no array", s.name());
             s.checkShape("variable", arr.shape());
@@ -110,12 +122,16 @@ public final class SameDiffTrainer {
         }
         Set<String> missing = new LinkedHashSet<>(trainable);
         missing.removeAll(covered);
-        checkArgument(missing.isEmpty(), "trainable variables %s have no spec; give each a role, or make it a "
-                + "constant (SameDiff.convertToConstant) to keep it fixed", missing);
+        checkArgument(
+                missing.isEmpty(),
+                "trainable variables %s have no spec; give each a role, or make it a "
+                        + "constant (SameDiff.convertToConstant) to keep it fixed",
+                missing);
         ParamSet params = ParamSet.of(entries);
         if (reinitialize) {
             for (ParamSet.Entry e : params.entries()) {
-                e.array().assign(Initializer.initialize(e.spec(), rule, e.array().dataType(), seed));
+                e.array()
+                        .assign(Initializer.initialize(e.spec(), rule, e.array().dataType(), seed));
             }
         }
         Optimizer opt = Optimizers.create(params, rule, schedule, options);
@@ -135,9 +151,15 @@ public final class SameDiffTrainer {
      * @throws IllegalArgumentException as the spec-based factory, or if a role does not fit the
      *                                  variable's rank
      */
-    public static SameDiffTrainer create(SameDiff sd, String lossName, Map<String, ParamRole> roles,
-                                         ParameterizationRule rule, LrSchedule schedule, OptimizerOptions options,
-                                         boolean reinitialize, long seed) {
+    public static SameDiffTrainer create(
+            SameDiff sd,
+            String lossName,
+            Map<String, ParamRole> roles,
+            ParameterizationRule rule,
+            LrSchedule schedule,
+            OptimizerOptions options,
+            boolean reinitialize,
+            long seed) {
         Objects.requireNonNull(sd, "sd");
         Objects.requireNonNull(roles, "roles");
         List<ParamSpec> specs = new ArrayList<>();
@@ -148,8 +170,10 @@ public final class SameDiffTrainer {
             }
         }
         for (String name : roles.keySet()) {
-            checkArgument(specs.stream().anyMatch(s -> s.name().equals(name)),
-                    "'%s' is not a trainable variable of the graph", name);
+            checkArgument(
+                    specs.stream().anyMatch(s -> s.name().equals(name)),
+                    "'%s' is not a trainable variable of the graph",
+                    name);
         }
         return create(sd, lossName, specs, rule, schedule, options, reinitialize, seed);
     }
@@ -173,8 +197,11 @@ public final class SameDiffTrainer {
         for (ParamSet.Entry e : params.entries()) {
             INDArray grad = grads.get(e.name());
             if (grad == null) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
-                        "no gradient for variable '%s': it does not influence loss '%s'", e.name(), lossName));
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT,
+                        "no gradient for variable '%s': it does not influence loss '%s'",
+                        e.name(),
+                        lossName));
             }
             g.add(e.spec(), grad);
         }

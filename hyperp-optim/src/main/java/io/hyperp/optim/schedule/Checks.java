@@ -5,8 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 /** Argument checks and the warmup factor shared by the schedule records. */
 final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     /** Checks a peak learning rate: finite and >= 0. */
     static void checkPeak(double peak) {

@@ -19,8 +19,8 @@ public record Cosine(double peak, long warmupSteps, long totalSteps, double floo
     public Cosine {
         Checks.checkPeak(peak);
         Checks.checkSteps("warmupSteps", warmupSteps, 0);
-        checkArgument(totalSteps > warmupSteps, "totalSteps (%s) must exceed warmupSteps (%s)", totalSteps,
-                warmupSteps);
+        checkArgument(
+                totalSteps > warmupSteps, "totalSteps (%s) must exceed warmupSteps (%s)", totalSteps, warmupSteps);
         Checks.checkFloor(floorFraction);
     }
 

@@ -14,8 +14,7 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param totalSteps    total steps of the run (> warmupSteps)
  * @param floorFraction the final rate as a fraction of the peak (HyperP: 0.1)
  */
-public record LinearDecay(double peak, long warmupSteps, long totalSteps, double floorFraction)
-        implements LrSchedule {
+public record LinearDecay(double peak, long warmupSteps, long totalSteps, double floorFraction) implements LrSchedule {
 
     /** HyperP's floor: the run ends at 0.1 of the peak (SPEC 4). */
     public static final double HYPERP_FLOOR = 0.1;
@@ -24,8 +23,8 @@ public record LinearDecay(double peak, long warmupSteps, long totalSteps, double
     public LinearDecay {
         Checks.checkPeak(peak);
         Checks.checkSteps("warmupSteps", warmupSteps, 0);
-        checkArgument(totalSteps > warmupSteps, "totalSteps (%s) must exceed warmupSteps (%s)", totalSteps,
-                warmupSteps);
+        checkArgument(
+                totalSteps > warmupSteps, "totalSteps (%s) must exceed warmupSteps (%s)", totalSteps, warmupSteps);
         Checks.checkFloor(floorFraction);
     }
 

@@ -102,8 +102,8 @@ public sealed interface LrSchedule permits Constant, LinearWarmup, LinearDecay, 
      * @param floorFraction the final rate as a fraction of the peak, in [0, 1]
      * @return the {@link WarmupStableDecay}
      */
-    static LrSchedule warmupStableDecay(double peak, long warmupSteps, long stableSteps, long decaySteps,
-                                        double floorFraction) {
+    static LrSchedule warmupStableDecay(
+            double peak, long warmupSteps, long stableSteps, long decaySteps, double floorFraction) {
         return new WarmupStableDecay(peak, warmupSteps, stableSteps, decaySteps, floorFraction);
     }
 }

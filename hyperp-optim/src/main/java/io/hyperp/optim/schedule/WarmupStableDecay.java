@@ -16,8 +16,8 @@ package io.hyperp.optim.schedule;
  * @param decaySteps    decay steps (>= 1)
  * @param floorFraction the final rate as a fraction of the peak
  */
-public record WarmupStableDecay(double peak, long warmupSteps, long stableSteps, long decaySteps,
-                                double floorFraction) implements LrSchedule {
+public record WarmupStableDecay(double peak, long warmupSteps, long stableSteps, long decaySteps, double floorFraction)
+        implements LrSchedule {
     /** Validates the fields. */
     public WarmupStableDecay {
         Checks.checkPeak(peak);

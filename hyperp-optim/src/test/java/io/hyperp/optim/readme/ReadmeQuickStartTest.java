@@ -18,9 +18,10 @@ class ReadmeQuickStartTest {
 
     @Test
     void quickStartSnippet_compilesRunsAndKeepsTheRadius() throws Exception {
-        String printed = ReadmeSnippets.compileAndRun(Path.of("..", "README.md"), "quickstart", "QuickStart", dir,
-                ReadmeQuickStartTest.class);
-        Matcher line = Pattern.compile("step (\\d+), \\|\\|w_q\\|\\| ([0-9.]+) \\(radius ([0-9.]+)\\)").matcher(printed);
+        String printed = ReadmeSnippets.compileAndRun(
+                Path.of("..", "README.md"), "quickstart", "QuickStart", dir, ReadmeQuickStartTest.class);
+        Matcher line = Pattern.compile("step (\\d+), \\|\\|w_q\\|\\| ([0-9.]+) \\(radius ([0-9.]+)\\)")
+                .matcher(printed);
         assertTrue(line.find(), "unexpected output: " + printed);
         assertEquals("10", line.group(1));
         // The printed norm and radius agree to the 4 printed decimals: w_q stays on its sphere.

@@ -90,8 +90,15 @@ class SameDiffTrainerTest {
         assertEquals(ParamRole.GAIN, report.roles().get("b1"));
         assertTrue(report.table().contains("rank 1 (gain or bias)"), report.table());
 
-        SameDiffTrainer trainer = SameDiffTrainer.create(sd, "loss", report.specs(), Parameterizations.hyperP(2),
-                LrSchedule.linearDecay(0.05, 0, 300, 0.1), OptimizerOptions.defaults(), true, 42);
+        SameDiffTrainer trainer = SameDiffTrainer.create(
+                sd,
+                "loss",
+                report.specs(),
+                Parameterizations.hyperP(2),
+                LrSchedule.linearDecay(0.05, 0, 300, 0.1),
+                OptimizerOptions.defaults(),
+                true,
+                42);
         Map<String, Double> radius = Map.of(
                 "w1", trainer.params().array("w1").norm2Number().doubleValue(),
                 "w2", trainer.params().array("w2").norm2Number().doubleValue(),
@@ -116,11 +123,32 @@ class SameDiffTrainerTest {
     void create_explicitRoles_trainWithTheGivenRoles() throws IOException {
         INDArray[] data = hahn1();
         SameDiff sd = mlp();
-        Map<String, ParamRole> roles = Map.of("w1", ParamRole.HIDDEN, "w2", ParamRole.HIDDEN,
-                "head", ParamRole.OUTPUT_HEAD, "b1", ParamRole.GAIN, "b2", ParamRole.GAIN, "scale", ParamRole.GAIN);
-        SameDiffTrainer trainer = SameDiffTrainer.create(sd, "loss", roles, Parameterizations.hyperP(2),
-                LrSchedule.constant(0.05), OptimizerOptions.defaults(), true, 7);
-        assertEquals(roles.keySet(), Set.copyOf(trainer.params().specs().stream().map(ParamSpec::name).toList()));
+        Map<String, ParamRole> roles = Map.of(
+                "w1",
+                ParamRole.HIDDEN,
+                "w2",
+                ParamRole.HIDDEN,
+                "head",
+                ParamRole.OUTPUT_HEAD,
+                "b1",
+                ParamRole.GAIN,
+                "b2",
+                ParamRole.GAIN,
+                "scale",
+                ParamRole.GAIN);
+        SameDiffTrainer trainer = SameDiffTrainer.create(
+                sd,
+                "loss",
+                roles,
+                Parameterizations.hyperP(2),
+                LrSchedule.constant(0.05),
+                OptimizerOptions.defaults(),
+                true,
+                7);
+        assertEquals(
+                roles.keySet(),
+                Set.copyOf(
+                        trainer.params().specs().stream().map(ParamSpec::name).toList()));
         double w2Norm = trainer.params().array("w2").norm2Number().doubleValue();
         INDArray b1Before = trainer.params().array("b1").dup();
         Map<String, INDArray> batch = Map.of("x", data[0], "y", data[1]);
@@ -140,20 +168,35 @@ class SameDiffTrainerTest {
     void create_graphWithAnotherLoss_minimizesTheGivenLoss() {
         SameDiff sd = mlp();
         // A second loss in the graph: SameDiff would differentiate the sum of both.
-        sd.loss.absoluteDifference("l1", sd.getVariable("y"), sd.getVariable("head").mul(0.0).sum().add(
-                sd.getVariable("y")), null);
+        sd.loss.absoluteDifference(
+                "l1", sd.getVariable("y"), sd.getVariable("head").mul(0.0).sum().add(sd.getVariable("y")), null);
         assertEquals(List.of("loss", "l1"), sd.getLossVariables());
-        SameDiffTrainer.create(sd, "loss", RoleInference.infer(sd).specs(), Parameterizations.hyperP(2),
-                LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1);
+        SameDiffTrainer.create(
+                sd,
+                "loss",
+                RoleInference.infer(sd).specs(),
+                Parameterizations.hyperP(2),
+                LrSchedule.constant(0.01),
+                OptimizerOptions.defaults(),
+                false,
+                1);
         assertEquals(List.of("loss"), sd.getLossVariables());
     }
 
     @Test
     void create_placeholderAsLoss_throwsIaeAndLeavesTheGraphAlone() {
         SameDiff sd = mlp();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SameDiffTrainer.create(sd, "y", RoleInference.infer(sd).specs(), Parameterizations.hyperP(2),
-                        LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SameDiffTrainer.create(
+                        sd,
+                        "y",
+                        RoleInference.infer(sd).specs(),
+                        Parameterizations.hyperP(2),
+                        LrSchedule.constant(0.01),
+                        OptimizerOptions.defaults(),
+                        false,
+                        1));
         assertTrue(e.getMessage().contains("'y'") && e.getMessage().contains("PLACEHOLDER"), e.getMessage());
         assertEquals(List.of("loss"), sd.getLossVariables());
     }
@@ -161,22 +204,58 @@ class SameDiffTrainerTest {
     @Test
     void create_trainableVariableWithoutRole_throwsIaeNamingIt() {
         SameDiff sd = mlp();
-        Map<String, ParamRole> roles = Map.of("w1", ParamRole.HIDDEN, "w2", ParamRole.HIDDEN,
-                "head", ParamRole.OUTPUT_HEAD, "b1", ParamRole.GAIN, "b2", ParamRole.GAIN);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SameDiffTrainer.create(sd, "loss", roles, Parameterizations.hyperP(2),
-                        LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1));
+        Map<String, ParamRole> roles = Map.of(
+                "w1",
+                ParamRole.HIDDEN,
+                "w2",
+                ParamRole.HIDDEN,
+                "head",
+                ParamRole.OUTPUT_HEAD,
+                "b1",
+                ParamRole.GAIN,
+                "b2",
+                ParamRole.GAIN);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SameDiffTrainer.create(
+                        sd,
+                        "loss",
+                        roles,
+                        Parameterizations.hyperP(2),
+                        LrSchedule.constant(0.01),
+                        OptimizerOptions.defaults(),
+                        false,
+                        1));
         assertTrue(e.getMessage().contains("[scale]") && e.getMessage().contains("convertToConstant"), e.getMessage());
     }
 
     @Test
     void create_roleThatDoesNotFitTheRank_throwsIaeNamingVariable() {
         SameDiff sd = mlp();
-        Map<String, ParamRole> roles = Map.of("w1", ParamRole.HIDDEN, "w2", ParamRole.HIDDEN,
-                "head", ParamRole.OUTPUT_HEAD, "b1", ParamRole.HIDDEN, "b2", ParamRole.GAIN, "scale", ParamRole.GAIN);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SameDiffTrainer.create(sd, "loss", roles, Parameterizations.hyperP(2),
-                        LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1));
+        Map<String, ParamRole> roles = Map.of(
+                "w1",
+                ParamRole.HIDDEN,
+                "w2",
+                ParamRole.HIDDEN,
+                "head",
+                ParamRole.OUTPUT_HEAD,
+                "b1",
+                ParamRole.HIDDEN,
+                "b2",
+                ParamRole.GAIN,
+                "scale",
+                ParamRole.GAIN);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SameDiffTrainer.create(
+                        sd,
+                        "loss",
+                        roles,
+                        Parameterizations.hyperP(2),
+                        LrSchedule.constant(0.01),
+                        OptimizerOptions.defaults(),
+                        false,
+                        1));
         assertTrue(e.getMessage().contains("b1"), e.getMessage());
     }
 
@@ -184,16 +263,24 @@ class SameDiffTrainerTest {
     void create_unknownVariable_throwsIaeNamingIt() {
         SameDiff sd = mlp();
         var spec = ParamSpec.matrixInOut("w9", 1, 32, ParamRole.HIDDEN);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SameDiffTrainer.create(sd, "loss", List.of(spec), Parameterizations.hyperP(2),
-                        LrSchedule.constant(0.01), OptimizerOptions.defaults(), false, 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SameDiffTrainer.create(
+                        sd,
+                        "loss",
+                        List.of(spec),
+                        Parameterizations.hyperP(2),
+                        LrSchedule.constant(0.01),
+                        OptimizerOptions.defaults(),
+                        false,
+                        1));
         assertTrue(e.getMessage().contains("w9"), e.getMessage());
     }
 
     @Test
     void infer_overrideOfUnknownVariable_throwsIae() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RoleInference.infer(mlp(), Map.of("nope", ParamRole.HIDDEN)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> RoleInference.infer(mlp(), Map.of("nope", ParamRole.HIDDEN)));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
     }
 }

@@ -83,11 +83,16 @@ class LrScheduleTest {
 
     @Test
     void decayingSchedules_stayBetweenFloorAndPeakAndNeverIncreaseAfterWarmup() {
-        qt().withFixedSeed(21).withExamples(200)
-                .forAll(doubles().between(1e-5, 1.0), longs().between(0, 50), longs().between(1, 500),
+        qt().withFixedSeed(21)
+                .withExamples(200)
+                .forAll(
+                        doubles().between(1e-5, 1.0),
+                        longs().between(0, 50),
+                        longs().between(1, 500),
                         doubles().between(0.0, 1.0))
                 .checkAssert((peak, warmup, length, floor) -> {
-                    List<LrSchedule> all = List.of(LrSchedule.linearDecay(peak, warmup, warmup + length, floor),
+                    List<LrSchedule> all = List.of(
+                            LrSchedule.linearDecay(peak, warmup, warmup + length, floor),
                             LrSchedule.cosine(peak, warmup, warmup + length, floor),
                             LrSchedule.warmupStableDecay(peak, warmup, length / 2, Math.max(1, length / 2), floor));
                     for (LrSchedule s : all) {
@@ -95,7 +100,8 @@ class LrScheduleTest {
                         for (long t = warmup; t < warmup + length + 5; t++) {
                             double lr = s.lr(t);
                             // peak * (a factor in [floor, 1]) with a few roundings: 1e-15 * peak slack.
-                            assertTrue(lr <= peak * (1 + 1e-15) && lr >= (floor - 1e-15) * peak,
+                            assertTrue(
+                                    lr <= peak * (1 + 1e-15) && lr >= (floor - 1e-15) * peak,
                                     s + " at " + t + ": " + lr);
                             assertTrue(lr <= prev * (1 + 1e-15), s + " increases at " + t);
                             prev = lr;
@@ -108,10 +114,15 @@ class LrScheduleTest {
     @Test
     void toString_identifiesTheScheduleCompletely() {
         // Checkpoints compare schedules by their text.
-        assertEquals(LrSchedule.cosine(0.1, 5, 100, 0.1).toString(), LrSchedule.cosine(0.1, 5, 100, 0.1).toString());
-        assertNotEquals(LrSchedule.cosine(0.1, 5, 100, 0.1).toString(),
+        assertEquals(
+                LrSchedule.cosine(0.1, 5, 100, 0.1).toString(),
+                LrSchedule.cosine(0.1, 5, 100, 0.1).toString());
+        assertNotEquals(
+                LrSchedule.cosine(0.1, 5, 100, 0.1).toString(),
                 LrSchedule.cosine(0.1, 5, 100, 0.2).toString());
-        assertNotEquals(LrSchedule.linearDecay(0.1, 100).toString(), LrSchedule.cosine(0.1, 0, 100, 0.1).toString());
+        assertNotEquals(
+                LrSchedule.linearDecay(0.1, 100).toString(),
+                LrSchedule.cosine(0.1, 0, 100, 0.1).toString());
     }
 
     @Test
@@ -129,11 +140,14 @@ class LrScheduleTest {
                 () -> LrSchedule.warmupStableDecay(0.1, 0, -1, 10, 0.1));
         for (Supplier<LrSchedule> s : bad) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, s::get);
-            assertTrue(e.getMessage().matches(".*(learningRate|warmupSteps|totalSteps|floorFraction|stableSteps|"
-                    + "decaySteps).*"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .matches(".*(learningRate|warmupSteps|totalSteps|floorFraction|stableSteps|"
+                                    + "decaySteps).*"),
+                    e.getMessage());
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LrSchedule.constant(0.1).lr(-1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> LrSchedule.constant(0.1).lr(-1));
         assertTrue(e.getMessage().contains("step"), e.getMessage());
     }
 }

@@ -16,28 +16,28 @@ package io.hyperp.scaling.fit;
  *     {@code level} with no expansion)
  * @param seed seed used
  */
-public record BootstrapSummary(BootstrapMethod method, int resamples, int failures, double level,
-    double percentileLevel, long seed) {
-  /**
-   * Builds the summary for given options.
-   *
-   * @param options the options used
-   * @param failures failed resamples
-   * @param percentileLevel level at which the percentiles were read
-   * @return the summary
-   */
-  public static BootstrapSummary of(BootstrapOptions options, int failures, double percentileLevel) {
-    return new BootstrapSummary(options.method(), options.resamples(), failures, options.level(),
-        percentileLevel, options.seed());
-  }
+public record BootstrapSummary(
+        BootstrapMethod method, int resamples, int failures, double level, double percentileLevel, long seed) {
+    /**
+     * Builds the summary for given options.
+     *
+     * @param options the options used
+     * @param failures failed resamples
+     * @param percentileLevel level at which the percentiles were read
+     * @return the summary
+     */
+    public static BootstrapSummary of(BootstrapOptions options, int failures, double percentileLevel) {
+        return new BootstrapSummary(
+                options.method(), options.resamples(), failures, options.level(), percentileLevel, options.seed());
+    }
 
-  /**
-   * Builds the summary of a bootstrap that was not run.
-   *
-   * @param options the options that would have been used
-   * @return a summary with zero resamples
-   */
-  public static BootstrapSummary none(BootstrapOptions options) {
-    return new BootstrapSummary(options.method(), 0, 0, options.level(), options.level(), options.seed());
-  }
+    /**
+     * Builds the summary of a bootstrap that was not run.
+     *
+     * @param options the options that would have been used
+     * @return a summary with zero resamples
+     */
+    public static BootstrapSummary none(BootstrapOptions options) {
+        return new BootstrapSummary(options.method(), 0, 0, options.level(), options.level(), options.seed());
+    }
 }

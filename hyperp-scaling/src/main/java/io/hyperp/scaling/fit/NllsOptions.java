@@ -17,63 +17,63 @@ import io.hyperp.scaling.internal.Checks;
  * @param parameterRelativeTolerance relative parameter tolerance, &gt;= 1e-15
  * @param orthoTolerance orthogonality tolerance, &gt;= 1e-15
  */
-public record NllsOptions(int maxIterations, double costRelativeTolerance, double parameterRelativeTolerance,
-    double orthoTolerance) {
-  /** Smallest accepted tolerance: below it MINPACK's tests cannot be met in double precision. */
-  public static final double MIN_TOLERANCE = 1e-15;
+public record NllsOptions(
+        int maxIterations, double costRelativeTolerance, double parameterRelativeTolerance, double orthoTolerance) {
+    /** Smallest accepted tolerance: below it MINPACK's tests cannot be met in double precision. */
+    public static final double MIN_TOLERANCE = 1e-15;
 
-  /**
-   * Validates the settings.
-   *
-   * @param maxIterations iteration limit, &gt;= 1
-   * @param costRelativeTolerance relative sum-of-squares tolerance, &gt;= 1e-15
-   * @param parameterRelativeTolerance relative parameter tolerance, &gt;= 1e-15
-   * @param orthoTolerance orthogonality tolerance, &gt;= 1e-15
-   * @throws IllegalArgumentException for a non-positive iteration limit or a tolerance below
-   *     {@link #MIN_TOLERANCE} (NaN included)
-   */
-  public NllsOptions {
-    if (maxIterations < 1) {
-      throw Checks.iae("maxIterations (%d) must be at least 1", maxIterations);
+    /**
+     * Validates the settings.
+     *
+     * @param maxIterations iteration limit, &gt;= 1
+     * @param costRelativeTolerance relative sum-of-squares tolerance, &gt;= 1e-15
+     * @param parameterRelativeTolerance relative parameter tolerance, &gt;= 1e-15
+     * @param orthoTolerance orthogonality tolerance, &gt;= 1e-15
+     * @throws IllegalArgumentException for a non-positive iteration limit or a tolerance below
+     *     {@link #MIN_TOLERANCE} (NaN included)
+     */
+    public NllsOptions {
+        if (maxIterations < 1) {
+            throw Checks.iae("maxIterations (%d) must be at least 1", maxIterations);
+        }
+        checkTolerance(costRelativeTolerance, "costRelativeTolerance");
+        checkTolerance(parameterRelativeTolerance, "parameterRelativeTolerance");
+        checkTolerance(orthoTolerance, "orthoTolerance");
     }
-    checkTolerance(costRelativeTolerance, "costRelativeTolerance");
-    checkTolerance(parameterRelativeTolerance, "parameterRelativeTolerance");
-    checkTolerance(orthoTolerance, "orthoTolerance");
-  }
 
-  private static void checkTolerance(double value, String name) {
-    if (!(value >= MIN_TOLERANCE && value < 1)) {
-      throw Checks.iae("%s (%s) must lie in [1e-15, 1)", name, value);
+    private static void checkTolerance(double value, String name) {
+        if (!(value >= MIN_TOLERANCE && value < 1)) {
+            throw Checks.iae("%s (%s) must lie in [1e-15, 1)", name, value);
+        }
     }
-  }
 
-  /**
-   * Returns the defaults: 10000 iterations and all tolerances 1e-14, tight enough to reproduce certified
-   * NIST StRD values.
-   *
-   * @return default options
-   */
-  public static NllsOptions defaults() {
-    return new NllsOptions(10_000, 1e-14, 1e-14, 1e-14);
-  }
+    /**
+     * Returns the defaults: 10000 iterations and all tolerances 1e-14, tight enough to reproduce certified
+     * NIST StRD values.
+     *
+     * @return default options
+     */
+    public static NllsOptions defaults() {
+        return new NllsOptions(10_000, 1e-14, 1e-14, 1e-14);
+    }
 
-  /**
-   * Returns a copy with another iteration limit.
-   *
-   * @param value the limit
-   * @return new options
-   */
-  public NllsOptions withMaxIterations(int value) {
-    return new NllsOptions(value, costRelativeTolerance, parameterRelativeTolerance, orthoTolerance);
-  }
+    /**
+     * Returns a copy with another iteration limit.
+     *
+     * @param value the limit
+     * @return new options
+     */
+    public NllsOptions withMaxIterations(int value) {
+        return new NllsOptions(value, costRelativeTolerance, parameterRelativeTolerance, orthoTolerance);
+    }
 
-  /**
-   * Returns a copy with all three tolerances set to {@code value}.
-   *
-   * @param value the tolerance
-   * @return new options
-   */
-  public NllsOptions withTolerance(double value) {
-    return new NllsOptions(maxIterations, value, value, value);
-  }
+    /**
+     * Returns a copy with all three tolerances set to {@code value}.
+     *
+     * @param value the tolerance
+     * @return new options
+     */
+    public NllsOptions withTolerance(double value) {
+        return new NllsOptions(maxIterations, value, value, value);
+    }
 }

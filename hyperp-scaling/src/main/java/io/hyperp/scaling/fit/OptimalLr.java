@@ -35,288 +35,353 @@ import java.util.Objects;
  * Ren et al., arXiv 2603.28743 (HyperP); SPEC section 7.
  */
 public final class OptimalLr {
-  /** Number of coefficients of the quadratic. */
-  private static final int P = 3;
-  /** Smallest grid step used when suggesting new learning rates. */
-  private static final double MIN_SUGGESTION_RATIO = 2.0;
+    /** Number of coefficients of the quadratic. */
+    private static final int P = 3;
+    /** Smallest grid step used when suggesting new learning rates. */
+    private static final double MIN_SUGGESTION_RATIO = 2.0;
 
-  private OptimalLr() {}
+    private OptimalLr() {}
 
-  /**
-   * Fits with {@link OptimalLrOptions#defaults()}.
-   *
-   * @param points the sweep's runs (learning rate, loss)
-   * @return the result, possibly a refusal
-   * @throws NullPointerException if the list or a point is null
-   */
-  public static OptimalLrResult fit(List<SweepPoint> points) {
-    return fit(points, OptimalLrOptions.defaults());
-  }
+    /**
+     * Fits with {@link OptimalLrOptions#defaults()}.
+     *
+     * @param points the sweep's runs (learning rate, loss)
+     * @return the result, possibly a refusal
+     * @throws NullPointerException if the list or a point is null
+     */
+    public static OptimalLrResult fit(List<SweepPoint> points) {
+        return fit(points, OptimalLrOptions.defaults());
+    }
 
-  /**
-   * Fits the optimal learning rate; never throws for inadequate data.
-   *
-   * @param points the sweep's runs (learning rate, loss)
-   * @param options exclusion rule, minimum points and bootstrap settings
-   * @return the result, possibly a refusal
-   * @throws NullPointerException if an argument or a point is null
-   */
-  public static OptimalLrResult fit(List<SweepPoint> points, OptimalLrOptions options) {
-    Objects.requireNonNull(points, "points");
-    Objects.requireNonNull(options, "options");
-    List<SweepPoint> finite = new ArrayList<>();
-    List<Exclusion> excluded = new ArrayList<>();
-    for (SweepPoint p : points) {
-      Objects.requireNonNull(p, "point");
-      if (p.isDiverged()) {
-        excluded.add(new Exclusion(p, "diverged (loss " + p.loss() + ")"));
-      } else if (p.loss() >= options.divergenceLoss()) {
-        excluded.add(new Exclusion(p, Checks.fmt("diverged (loss %s >= ceiling %s)", g(p.loss()),
-            g(options.divergenceLoss()))));
-      } else {
-        finite.add(p);
-      }
-    }
-    List<SweepPoint> used = new ArrayList<>();
-    if (!finite.isEmpty()) {
-      double best = finite.stream().mapToDouble(SweepPoint::loss).min().orElseThrow();
-      double threshold = Double.isInfinite(options.maxRelativeExcess()) ? Double.POSITIVE_INFINITY
-          : best + options.maxRelativeExcess() * Math.abs(best);
-      for (SweepPoint p : finite) {
-        if (p.loss() > threshold) {
-          excluded.add(new Exclusion(p, Checks.fmt("far up the wall (loss %s > %s, best %s + %s%%)", g(p.loss()),
-              g(threshold), g(best), g(100 * options.maxRelativeExcess()))));
-        } else {
-          used.add(p);
-        }
-      }
-    }
-    int n = used.size();
-    double[] x = new double[n];
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = Math.log(used.get(i).learningRate());
-      y[i] = used.get(i).loss();
-    }
-    double[] distinct = Numbers.sortedDistinct(x);
-    double lrMin = used.stream().mapToDouble(SweepPoint::learningRate).min().orElse(Double.NaN);
-    double lrMax = used.stream().mapToDouble(SweepPoint::learningRate).max().orElse(Double.NaN);
-    BootstrapSummary noBootstrap = BootstrapSummary.none(options.bootstrap());
-    if (distinct.length < options.minPoints()) {
-      String msg = tooFewMessage(distinct.length, options.minPoints(), points.size(), excluded, used);
-      return refusal(OptimalLrStatus.TOO_FEW_POINTS, msg, QuadraticBasin.UNFITTED, Double.NaN, lrMin, lrMax,
-          used, excluded, noBootstrap);
-    }
-    double m = Arrays.stream(x).average().orElseThrow();
-    double[][] design = new double[n][];
-    for (int i = 0; i < n; i++) {
-      double u = x[i] - m;
-      design[i] = new double[] {u * u, u, 1};
-    }
-    LinearLeastSquares lls = LinearLeastSquares.of(design);
-    double[] beta = lls.solve(y);
-    QuadraticBasin basin = new QuadraticBasin(beta[0], beta[1] - 2 * beta[0] * m,
-        beta[0] * m * m - beta[1] * m + beta[2]);
-    double[] fitted = LinearLeastSquares.fitted(design, beta);
-    double r2 = rSquared(y, fitted);
-    if (!(beta[0] > 0)) {
-      String msg = notConvexMessage(beta[0], used, lrMin, lrMax, distinct);
-      return refusal(OptimalLrStatus.NOT_CONVEX, msg, basin, r2, lrMin, lrMax, used, excluded, noBootstrap);
-    }
-    double xStar = m - beta[1] / (2 * beta[0]);
-    double etaStar = Math.exp(xStar);
-    double lnBest = lnLowestMeanLoss(x, y, distinct);
-    boolean edgeBest = lnBest == distinct[0] || lnBest == distinct[distinct.length - 1];
-    if (edgeBest || xStar < distinct[0] || xStar > distinct[distinct.length - 1]) {
-      boolean above = edgeBest ? lnBest == distinct[distinct.length - 1] : xStar > distinct[distinct.length - 1];
-      String msg = notBracketedMessage(above, edgeBest, etaStar, lrMin, lrMax, distinct, excluded);
-      return refusal(above ? OptimalLrStatus.OPTIMUM_ABOVE_RANGE : OptimalLrStatus.OPTIMUM_BELOW_RANGE, msg,
-          basin, r2, lrMin, lrMax, used, excluded, noBootstrap);
-    }
-    double lossMin = beta[2] - beta[1] * beta[1] / (4 * beta[0]);
-    Interval interval = Interval.UNKNOWN;
-    Interval lossInterval = Interval.UNKNOWN;
-    BootstrapSummary summary = noBootstrap;
-    BootstrapOptions bo = options.bootstrap();
-    if (n > P && bo.resamples() > 0) {
-      double[] residuals = new double[n];
-      for (int i = 0; i < n; i++) {
-        residuals[i] = y[i] - fitted[i];
-      }
-      Resampling.Draws draws = Resampling.run(bo, fitted, residuals, lls.leverages(),
-          yStar -> vertex(m, lls.solve(yStar)),
-          idx -> {
-            double[][] d = Resampling.gatherRows(design, idx);
-            if (Numbers.sortedDistinct(Resampling.gather(x, idx)).length < P) {
-              return null;
+    /**
+     * Fits the optimal learning rate; never throws for inadequate data.
+     *
+     * @param points the sweep's runs (learning rate, loss)
+     * @param options exclusion rule, minimum points and bootstrap settings
+     * @return the result, possibly a refusal
+     * @throws NullPointerException if an argument or a point is null
+     */
+    public static OptimalLrResult fit(List<SweepPoint> points, OptimalLrOptions options) {
+        Objects.requireNonNull(points, "points");
+        Objects.requireNonNull(options, "options");
+        List<SweepPoint> finite = new ArrayList<>();
+        List<Exclusion> excluded = new ArrayList<>();
+        for (SweepPoint p : points) {
+            Objects.requireNonNull(p, "point");
+            if (p.isDiverged()) {
+                excluded.add(new Exclusion(p, "diverged (loss " + p.loss() + ")"));
+            } else if (p.loss() >= options.divergenceLoss()) {
+                excluded.add(new Exclusion(
+                        p, Checks.fmt("diverged (loss %s >= ceiling %s)", g(p.loss()), g(options.divergenceLoss()))));
+            } else {
+                finite.add(p);
             }
-            LinearLeastSquares sub = LinearLeastSquares.of(d);
-            return sub.isFullRank() ? vertex(m, sub.solve(Resampling.gather(y, idx))) : null;
-          });
-      double level = Resampling.expandedLevel(bo.level(), n, P);
-      interval = draws.interval(0, level).exp();
-      lossInterval = draws.interval(1, level);
-      summary = BootstrapSummary.of(bo, draws.failures(), level);
-    }
-    return new OptimalLrResult(OptimalLrStatus.OK, "", etaStar, interval, lossMin, lossInterval, basin, r2, lrMin,
-        lrMax, used, excluded, summary);
-  }
-
-  /**
-   * Fits and throws on refusal.
-   *
-   * @param points the sweep's runs
-   * @param options settings
-   * @return an accepted result
-   * @throws IllegalArgumentException with the refusal message when the sweep does not bracket a convex
-   *     optimum or has too few usable runs
-   */
-  public static OptimalLrResult fitOrThrow(List<SweepPoint> points, OptimalLrOptions options) {
-    return fit(points, options).orElseThrow();
-  }
-
-  /** Returns [ln eta*, L_min] of centred coefficients, or null when not convex. */
-  private static double[] vertex(double m, double[] beta) {
-    if (!(beta[0] > 0)) {
-      return null;
-    }
-    return new double[] {m - beta[1] / (2 * beta[0]), beta[2] - beta[1] * beta[1] / (4 * beta[0])};
-  }
-
-  static double rSquared(double[] y, double[] fitted) {
-    double mean = Arrays.stream(y).average().orElse(Double.NaN);
-    double rss = 0;
-    double tss = 0;
-    for (int i = 0; i < y.length; i++) {
-      rss += (y[i] - fitted[i]) * (y[i] - fitted[i]);
-      tss += (y[i] - mean) * (y[i] - mean);
-    }
-    return tss > 0 ? 1 - rss / tss : Double.NaN;
-  }
-
-  private static OptimalLrResult refusal(OptimalLrStatus status, String message, QuadraticBasin basin, double r2,
-      double lrMin, double lrMax, List<SweepPoint> used, List<Exclusion> excluded, BootstrapSummary summary) {
-    return new OptimalLrResult(status, message, Double.NaN, Interval.UNKNOWN, Double.NaN, Interval.UNKNOWN, basin,
-        r2, lrMin, lrMax, used, excluded, summary);
-  }
-
-  /** Grid ratio for suggestions: the median ratio of consecutive swept learning rates, at least 2. */
-  private static double gridRatio(double[] lnDistinct) {
-    if (lnDistinct.length < 2) {
-      return MIN_SUGGESTION_RATIO;
-    }
-    double[] steps = new double[lnDistinct.length - 1];
-    for (int i = 0; i < steps.length; i++) {
-      steps[i] = lnDistinct[i + 1] - lnDistinct[i];
-    }
-    Arrays.sort(steps);
-    double median = steps[steps.length / 2];
-    return Math.max(MIN_SUGGESTION_RATIO, Math.exp(median));
-  }
-
-  /** Returns the ln(lr) whose mean loss (over repeated runs at that lr) is lowest. */
-  private static double lnLowestMeanLoss(double[] x, double[] y, double[] distinct) {
-    double best = Double.NaN;
-    double bestLoss = Double.POSITIVE_INFINITY;
-    for (double d : distinct) {
-      double sum = 0;
-      int count = 0;
-      for (int i = 0; i < x.length; i++) {
-        if (x[i] == d) {
-          sum += y[i];
-          count++;
         }
-      }
-      if (sum / count < bestLoss) {
-        bestLoss = sum / count;
-        best = d;
-      }
+        List<SweepPoint> used = new ArrayList<>();
+        if (!finite.isEmpty()) {
+            double best = finite.stream().mapToDouble(SweepPoint::loss).min().orElseThrow();
+            double threshold = Double.isInfinite(options.maxRelativeExcess())
+                    ? Double.POSITIVE_INFINITY
+                    : best + options.maxRelativeExcess() * Math.abs(best);
+            for (SweepPoint p : finite) {
+                if (p.loss() > threshold) {
+                    excluded.add(new Exclusion(
+                            p,
+                            Checks.fmt(
+                                    "far up the wall (loss %s > %s, best %s + %s%%)",
+                                    g(p.loss()), g(threshold), g(best), g(100 * options.maxRelativeExcess()))));
+                } else {
+                    used.add(p);
+                }
+            }
+        }
+        int n = used.size();
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = Math.log(used.get(i).learningRate());
+            y[i] = used.get(i).loss();
+        }
+        double[] distinct = Numbers.sortedDistinct(x);
+        double lrMin = used.stream().mapToDouble(SweepPoint::learningRate).min().orElse(Double.NaN);
+        double lrMax = used.stream().mapToDouble(SweepPoint::learningRate).max().orElse(Double.NaN);
+        BootstrapSummary noBootstrap = BootstrapSummary.none(options.bootstrap());
+        if (distinct.length < options.minPoints()) {
+            String msg = tooFewMessage(distinct.length, options.minPoints(), points.size(), excluded, used);
+            return refusal(
+                    OptimalLrStatus.TOO_FEW_POINTS,
+                    msg,
+                    QuadraticBasin.UNFITTED,
+                    Double.NaN,
+                    lrMin,
+                    lrMax,
+                    used,
+                    excluded,
+                    noBootstrap);
+        }
+        double m = Arrays.stream(x).average().orElseThrow();
+        double[][] design = new double[n][];
+        for (int i = 0; i < n; i++) {
+            double u = x[i] - m;
+            design[i] = new double[] {u * u, u, 1};
+        }
+        LinearLeastSquares lls = LinearLeastSquares.of(design);
+        double[] beta = lls.solve(y);
+        QuadraticBasin basin =
+                new QuadraticBasin(beta[0], beta[1] - 2 * beta[0] * m, beta[0] * m * m - beta[1] * m + beta[2]);
+        double[] fitted = LinearLeastSquares.fitted(design, beta);
+        double r2 = rSquared(y, fitted);
+        if (!(beta[0] > 0)) {
+            String msg = notConvexMessage(beta[0], used, lrMin, lrMax, distinct);
+            return refusal(OptimalLrStatus.NOT_CONVEX, msg, basin, r2, lrMin, lrMax, used, excluded, noBootstrap);
+        }
+        double xStar = m - beta[1] / (2 * beta[0]);
+        double etaStar = Math.exp(xStar);
+        double lnBest = lnLowestMeanLoss(x, y, distinct);
+        boolean edgeBest = lnBest == distinct[0] || lnBest == distinct[distinct.length - 1];
+        if (edgeBest || xStar < distinct[0] || xStar > distinct[distinct.length - 1]) {
+            boolean above = edgeBest ? lnBest == distinct[distinct.length - 1] : xStar > distinct[distinct.length - 1];
+            String msg = notBracketedMessage(above, edgeBest, etaStar, lrMin, lrMax, distinct, excluded);
+            return refusal(
+                    above ? OptimalLrStatus.OPTIMUM_ABOVE_RANGE : OptimalLrStatus.OPTIMUM_BELOW_RANGE,
+                    msg,
+                    basin,
+                    r2,
+                    lrMin,
+                    lrMax,
+                    used,
+                    excluded,
+                    noBootstrap);
+        }
+        double lossMin = beta[2] - beta[1] * beta[1] / (4 * beta[0]);
+        Interval interval = Interval.UNKNOWN;
+        Interval lossInterval = Interval.UNKNOWN;
+        BootstrapSummary summary = noBootstrap;
+        BootstrapOptions bo = options.bootstrap();
+        if (n > P && bo.resamples() > 0) {
+            double[] residuals = new double[n];
+            for (int i = 0; i < n; i++) {
+                residuals[i] = y[i] - fitted[i];
+            }
+            Resampling.Draws draws = Resampling.run(
+                    bo, fitted, residuals, lls.leverages(), yStar -> vertex(m, lls.solve(yStar)), idx -> {
+                        double[][] d = Resampling.gatherRows(design, idx);
+                        if (Numbers.sortedDistinct(Resampling.gather(x, idx)).length < P) {
+                            return null;
+                        }
+                        LinearLeastSquares sub = LinearLeastSquares.of(d);
+                        return sub.isFullRank() ? vertex(m, sub.solve(Resampling.gather(y, idx))) : null;
+                    });
+            double level = Resampling.expandedLevel(bo.level(), n, P);
+            interval = draws.interval(0, level).exp();
+            lossInterval = draws.interval(1, level);
+            summary = BootstrapSummary.of(bo, draws.failures(), level);
+        }
+        return new OptimalLrResult(
+                OptimalLrStatus.OK,
+                "",
+                etaStar,
+                interval,
+                lossMin,
+                lossInterval,
+                basin,
+                r2,
+                lrMin,
+                lrMax,
+                used,
+                excluded,
+                summary);
     }
-    return best;
-  }
 
-  private static String notBracketedMessage(boolean above, boolean edgeBest, double etaStar, double lrMin,
-      double lrMax, double[] lnDistinct, List<Exclusion> excluded) {
-    double ratio = gridRatio(lnDistinct);
-    double edge = above ? lrMax : lrMin;
-    // The nearest excluded run beyond the edge bounds how far the sweep can usefully be widened.
-    double wall = Double.NaN;
-    for (Exclusion e : excluded) {
-      double lr = e.point().learningRate();
-      if (above ? lr > lrMax && !(lr >= wall) : lr < lrMin && !(lr <= wall)) {
-        wall = lr;
-      }
+    /**
+     * Fits and throws on refusal.
+     *
+     * @param points the sweep's runs
+     * @param options settings
+     * @return an accepted result
+     * @throws IllegalArgumentException with the refusal message when the sweep does not bracket a convex
+     *     optimum or has too few usable runs
+     */
+    public static OptimalLrResult fitOrThrow(List<SweepPoint> points, OptimalLrOptions options) {
+        return fit(points, options).orElseThrow();
     }
-    StringBuilder sb = new StringBuilder();
-    if (edgeBest) {
-      sb.append(Checks.fmt("optimum not bracketed: the lowest loss is at the %s swept lr %s, so the loss never "
-          + "rises on that side; ", above ? "largest" : "smallest", g(edge)));
-    } else {
-      sb.append(Checks.fmt("optimum not bracketed: the fitted optimum lr %s lies %s the %s swept lr %s; ",
-          g(etaStar), above ? "above" : "below", above ? "largest" : "smallest", g(edge)));
-    }
-    List<Double> add = new ArrayList<>();
-    if (!Double.isNaN(wall)) {
-      double q = Math.pow(wall / edge, 1.0 / 3);
-      add.add(edge * q);
-      add.add(edge * q * q);
-      sb.append(Checks.fmt("runs at lr %s were excluded (diverged or far up the wall), so widen the sweep %s "
-          + "with runs between %s and %s, e.g. lr %s", g(wall), above ? "upward" : "downward", g(edge), g(wall),
-          Numbers.g(add)));
-    } else {
-      double lr = edge;
-      double target = above ? etaStar * ratio : etaStar / ratio;
-      for (int k = 0; k < 4 && (k < 2 || (above ? lr < target : lr > target)); k++) {
-        lr = above ? lr * ratio : lr / ratio;
-        add.add(lr);
-      }
-      sb.append(Checks.fmt("widen the sweep %s, e.g. add lr %s", above ? "upward" : "downward", Numbers.g(add)));
-    }
-    sb.append(", and refit (the fit does not extrapolate)");
-    return sb.toString();
-  }
 
-  private static String notConvexMessage(double curvature, List<SweepPoint> used, double lrMin, double lrMax,
-      double[] lnDistinct) {
-    double ratio = gridRatio(lnDistinct);
-    SweepPoint best = used.get(0);
-    for (SweepPoint p : used) {
-      if (p.loss() < best.loss()) {
-        best = p;
-      }
+    /** Returns [ln eta*, L_min] of centred coefficients, or null when not convex. */
+    private static double[] vertex(double m, double[] beta) {
+        if (!(beta[0] > 0)) {
+            return null;
+        }
+        return new double[] {m - beta[1] / (2 * beta[0]), beta[2] - beta[1] * beta[1] / (4 * beta[0])};
     }
-    StringBuilder sb = new StringBuilder(Checks.fmt(
-        "sweep is not convex in ln(lr) (fitted curvature %s <= 0), so it shows no basin to locate an optimum in; "
-            + "widen the sweep on both sides until the loss rises at both ends, e.g. add lr %s and %s",
-        g(curvature), g(lrMin / ratio), g(lrMax * ratio)));
-    double lnBest = Math.log(best.learningRate());
-    if (lnBest == lnDistinct[lnDistinct.length - 1]) {
-      sb.append(Checks.fmt("; the lowest loss is at the largest swept lr %s, so extend upward first", g(lrMax)));
-    } else if (lnBest == lnDistinct[0]) {
-      sb.append(Checks.fmt("; the lowest loss is at the smallest swept lr %s, so extend downward first",
-          g(lrMin)));
-    }
-    return sb.toString();
-  }
 
-  private static String tooFewMessage(int distinct, int needed, int total, List<Exclusion> excluded,
-      List<SweepPoint> used) {
-    long diverged = excluded.stream().filter(e -> e.reason().startsWith("diverged")).count();
-    long wall = excluded.size() - diverged;
-    String base = Checks.fmt("only %d distinct learning rate%s usable out of %d run%s (%d diverged, %d far up the "
-        + "wall); a quadratic fit needs at least %d", distinct, distinct == 1 ? "" : "s", total,
-        total == 1 ? "" : "s", diverged, wall, needed);
-    if (used.isEmpty()) {
-      return base + "; rerun the sweep with smaller learning rates";
+    static double rSquared(double[] y, double[] fitted) {
+        double mean = Arrays.stream(y).average().orElse(Double.NaN);
+        double rss = 0;
+        double tss = 0;
+        for (int i = 0; i < y.length; i++) {
+            rss += (y[i] - fitted[i]) * (y[i] - fitted[i]);
+            tss += (y[i] - mean) * (y[i] - mean);
+        }
+        return tss > 0 ? 1 - rss / tss : Double.NaN;
     }
-    SweepPoint best = used.get(0);
-    for (SweepPoint p : used) {
-      if (p.loss() < best.loss()) {
-        best = p;
-      }
+
+    private static OptimalLrResult refusal(
+            OptimalLrStatus status,
+            String message,
+            QuadraticBasin basin,
+            double r2,
+            double lrMin,
+            double lrMax,
+            List<SweepPoint> used,
+            List<Exclusion> excluded,
+            BootstrapSummary summary) {
+        return new OptimalLrResult(
+                status,
+                message,
+                Double.NaN,
+                Interval.UNKNOWN,
+                Double.NaN,
+                Interval.UNKNOWN,
+                basin,
+                r2,
+                lrMin,
+                lrMax,
+                used,
+                excluded,
+                summary);
     }
-    double lr = best.learningRate();
-    return base + Checks.fmt("; add runs around lr %s, e.g. %s, %s, %s and %s", g(lr), g(lr / 4), g(lr / 2),
-        g(lr * 2), g(lr * 4));
-  }
+
+    /** Grid ratio for suggestions: the median ratio of consecutive swept learning rates, at least 2. */
+    private static double gridRatio(double[] lnDistinct) {
+        if (lnDistinct.length < 2) {
+            return MIN_SUGGESTION_RATIO;
+        }
+        double[] steps = new double[lnDistinct.length - 1];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = lnDistinct[i + 1] - lnDistinct[i];
+        }
+        Arrays.sort(steps);
+        double median = steps[steps.length / 2];
+        return Math.max(MIN_SUGGESTION_RATIO, Math.exp(median));
+    }
+
+    /** Returns the ln(lr) whose mean loss (over repeated runs at that lr) is lowest. */
+    private static double lnLowestMeanLoss(double[] x, double[] y, double[] distinct) {
+        double best = Double.NaN;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (double d : distinct) {
+            double sum = 0;
+            int count = 0;
+            for (int i = 0; i < x.length; i++) {
+                if (x[i] == d) {
+                    sum += y[i];
+                    count++;
+                }
+            }
+            if (sum / count < bestLoss) {
+                bestLoss = sum / count;
+                best = d;
+            }
+        }
+        return best;
+    }
+
+    private static String notBracketedMessage(
+            boolean above,
+            boolean edgeBest,
+            double etaStar,
+            double lrMin,
+            double lrMax,
+            double[] lnDistinct,
+            List<Exclusion> excluded) {
+        double ratio = gridRatio(lnDistinct);
+        double edge = above ? lrMax : lrMin;
+        // The nearest excluded run beyond the edge bounds how far the sweep can usefully be widened.
+        double wall = Double.NaN;
+        for (Exclusion e : excluded) {
+            double lr = e.point().learningRate();
+            if (above ? lr > lrMax && !(lr >= wall) : lr < lrMin && !(lr <= wall)) {
+                wall = lr;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        if (edgeBest) {
+            sb.append(Checks.fmt(
+                    "optimum not bracketed: the lowest loss is at the %s swept lr %s, so the loss never "
+                            + "rises on that side; ",
+                    above ? "largest" : "smallest", g(edge)));
+        } else {
+            sb.append(Checks.fmt(
+                    "optimum not bracketed: the fitted optimum lr %s lies %s the %s swept lr %s; ",
+                    g(etaStar), above ? "above" : "below", above ? "largest" : "smallest", g(edge)));
+        }
+        List<Double> add = new ArrayList<>();
+        if (!Double.isNaN(wall)) {
+            double q = Math.pow(wall / edge, 1.0 / 3);
+            add.add(edge * q);
+            add.add(edge * q * q);
+            sb.append(Checks.fmt(
+                    "runs at lr %s were excluded (diverged or far up the wall), so widen the sweep %s "
+                            + "with runs between %s and %s, e.g. lr %s",
+                    g(wall), above ? "upward" : "downward", g(edge), g(wall), Numbers.g(add)));
+        } else {
+            double lr = edge;
+            double target = above ? etaStar * ratio : etaStar / ratio;
+            for (int k = 0; k < 4 && (k < 2 || (above ? lr < target : lr > target)); k++) {
+                lr = above ? lr * ratio : lr / ratio;
+                add.add(lr);
+            }
+            sb.append(Checks.fmt("widen the sweep %s, e.g. add lr %s", above ? "upward" : "downward", Numbers.g(add)));
+        }
+        sb.append(", and refit (the fit does not extrapolate)");
+        return sb.toString();
+    }
+
+    private static String notConvexMessage(
+            double curvature, List<SweepPoint> used, double lrMin, double lrMax, double[] lnDistinct) {
+        double ratio = gridRatio(lnDistinct);
+        SweepPoint best = used.get(0);
+        for (SweepPoint p : used) {
+            if (p.loss() < best.loss()) {
+                best = p;
+            }
+        }
+        StringBuilder sb = new StringBuilder(Checks.fmt(
+                "sweep is not convex in ln(lr) (fitted curvature %s <= 0), so it shows no basin to locate an optimum in; "
+                        + "widen the sweep on both sides until the loss rises at both ends, e.g. add lr %s and %s",
+                g(curvature), g(lrMin / ratio), g(lrMax * ratio)));
+        double lnBest = Math.log(best.learningRate());
+        if (lnBest == lnDistinct[lnDistinct.length - 1]) {
+            sb.append(Checks.fmt("; the lowest loss is at the largest swept lr %s, so extend upward first", g(lrMax)));
+        } else if (lnBest == lnDistinct[0]) {
+            sb.append(
+                    Checks.fmt("; the lowest loss is at the smallest swept lr %s, so extend downward first", g(lrMin)));
+        }
+        return sb.toString();
+    }
+
+    private static String tooFewMessage(
+            int distinct, int needed, int total, List<Exclusion> excluded, List<SweepPoint> used) {
+        long diverged =
+                excluded.stream().filter(e -> e.reason().startsWith("diverged")).count();
+        long wall = excluded.size() - diverged;
+        String base = Checks.fmt(
+                "only %d distinct learning rate%s usable out of %d run%s (%d diverged, %d far up the "
+                        + "wall); a quadratic fit needs at least %d",
+                distinct, distinct == 1 ? "" : "s", total, total == 1 ? "" : "s", diverged, wall, needed);
+        if (used.isEmpty()) {
+            return base + "; rerun the sweep with smaller learning rates";
+        }
+        SweepPoint best = used.get(0);
+        for (SweepPoint p : used) {
+            if (p.loss() < best.loss()) {
+                best = p;
+            }
+        }
+        double lr = best.learningRate();
+        return base
+                + Checks.fmt(
+                        "; add runs around lr %s, e.g. %s, %s, %s and %s",
+                        g(lr), g(lr / 4), g(lr / 2), g(lr * 2), g(lr * 4));
+    }
 }

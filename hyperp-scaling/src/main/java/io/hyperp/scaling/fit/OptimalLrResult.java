@@ -28,78 +28,89 @@ import java.util.Map;
  * @param excluded the excluded points with reasons
  * @param bootstrap what the bootstrap did
  */
-public record OptimalLrResult(OptimalLrStatus status, String message, double etaStar, Interval interval,
-    double lossMin, Interval lossMinInterval, QuadraticBasin basin, double r2, double lrMin, double lrMax,
-    List<SweepPoint> used, List<Exclusion> excluded, BootstrapSummary bootstrap) {
+public record OptimalLrResult(
+        OptimalLrStatus status,
+        String message,
+        double etaStar,
+        Interval interval,
+        double lossMin,
+        Interval lossMinInterval,
+        QuadraticBasin basin,
+        double r2,
+        double lrMin,
+        double lrMax,
+        List<SweepPoint> used,
+        List<Exclusion> excluded,
+        BootstrapSummary bootstrap) {
 
-  /**
-   * Copies the lists.
-   *
-   * @param status OK or the refusal reason
-   * @param message empty when OK; otherwise a one-sentence refusal with a suggestion
-   * @param etaStar the optimal learning rate exp(-b / 2a)
-   * @param interval percentile bootstrap interval of eta*
-   * @param lossMin fitted loss at eta*
-   * @param lossMinInterval percentile bootstrap interval of the fitted minimum loss
-   * @param basin the fitted quadratic in ln(lr)
-   * @param r2 coefficient of determination of the quadratic on the kept points
-   * @param lrMin smallest kept learning rate
-   * @param lrMax largest kept learning rate
-   * @param used the kept points
-   * @param excluded the excluded points with reasons
-   * @param bootstrap what the bootstrap did
-   */
-  public OptimalLrResult {
-    used = List.copyOf(used);
-    excluded = List.copyOf(excluded);
-  }
-
-  /**
-   * Returns whether an optimum was accepted.
-   *
-   * @return true when the status is {@link OptimalLrStatus#OK}
-   */
-  public boolean isOk() {
-    return status == OptimalLrStatus.OK;
-  }
-
-  /**
-   * Returns this result if it is OK, else throws.
-   *
-   * @return this
-   * @throws IllegalArgumentException carrying the refusal message (the sweep given is inadequate)
-   */
-  public OptimalLrResult orElseThrow() {
-    if (!isOk()) {
-      throw new IllegalArgumentException(message);
+    /**
+     * Copies the lists.
+     *
+     * @param status OK or the refusal reason
+     * @param message empty when OK; otherwise a one-sentence refusal with a suggestion
+     * @param etaStar the optimal learning rate exp(-b / 2a)
+     * @param interval percentile bootstrap interval of eta*
+     * @param lossMin fitted loss at eta*
+     * @param lossMinInterval percentile bootstrap interval of the fitted minimum loss
+     * @param basin the fitted quadratic in ln(lr)
+     * @param r2 coefficient of determination of the quadratic on the kept points
+     * @param lrMin smallest kept learning rate
+     * @param lrMax largest kept learning rate
+     * @param used the kept points
+     * @param excluded the excluded points with reasons
+     * @param bootstrap what the bootstrap did
+     */
+    public OptimalLrResult {
+        used = List.copyOf(used);
+        excluded = List.copyOf(excluded);
     }
-    return this;
-  }
 
-  /**
-   * Returns the result as an ordered map for {@link io.hyperp.scaling.io.Json}: {@code eta_star, ci_low,
-   * ci_high, loss_min, points} (kept points), then {@code status}, {@code refusal} (null when OK),
-   * {@code excluded}, {@code curvature}, {@code r2}, {@code lr_min}, {@code lr_max}, {@code resamples},
-   * {@code bootstrap_failures}. NaN values become JSON null.
-   *
-   * @return a new mutable map
-   */
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("eta_star", etaStar);
-    m.put("ci_low", interval.low());
-    m.put("ci_high", interval.high());
-    m.put("loss_min", lossMin);
-    m.put("points", used.size());
-    m.put("status", status.name().toLowerCase(java.util.Locale.ROOT));
-    m.put("refusal", isOk() ? null : message);
-    m.put("excluded", excluded.size());
-    m.put("curvature", basin.a());
-    m.put("r2", r2);
-    m.put("lr_min", lrMin);
-    m.put("lr_max", lrMax);
-    m.put("resamples", bootstrap.resamples());
-    m.put("bootstrap_failures", bootstrap.failures());
-    return m;
-  }
+    /**
+     * Returns whether an optimum was accepted.
+     *
+     * @return true when the status is {@link OptimalLrStatus#OK}
+     */
+    public boolean isOk() {
+        return status == OptimalLrStatus.OK;
+    }
+
+    /**
+     * Returns this result if it is OK, else throws.
+     *
+     * @return this
+     * @throws IllegalArgumentException carrying the refusal message (the sweep given is inadequate)
+     */
+    public OptimalLrResult orElseThrow() {
+        if (!isOk()) {
+            throw new IllegalArgumentException(message);
+        }
+        return this;
+    }
+
+    /**
+     * Returns the result as an ordered map for {@link io.hyperp.scaling.io.Json}: {@code eta_star, ci_low,
+     * ci_high, loss_min, points} (kept points), then {@code status}, {@code refusal} (null when OK),
+     * {@code excluded}, {@code curvature}, {@code r2}, {@code lr_min}, {@code lr_max}, {@code resamples},
+     * {@code bootstrap_failures}. NaN values become JSON null.
+     *
+     * @return a new mutable map
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("eta_star", etaStar);
+        m.put("ci_low", interval.low());
+        m.put("ci_high", interval.high());
+        m.put("loss_min", lossMin);
+        m.put("points", used.size());
+        m.put("status", status.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("refusal", isOk() ? null : message);
+        m.put("excluded", excluded.size());
+        m.put("curvature", basin.a());
+        m.put("r2", r2);
+        m.put("lr_min", lrMin);
+        m.put("lr_max", lrMax);
+        m.put("resamples", bootstrap.resamples());
+        m.put("bootstrap_failures", bootstrap.failures());
+        return m;
+    }
 }

@@ -28,125 +28,126 @@ import org.apache.commons.csv.CSVPrinter;
  * <p>References: RFC 4180.
  */
 public final class SweepCsv {
-  /** Default learning-rate column. */
-  public static final String LR = "lr";
-  /** Default loss column. */
-  public static final String LOSS = "loss";
+    /** Default learning-rate column. */
+    public static final String LR = "lr";
+    /** Default loss column. */
+    public static final String LOSS = "loss";
 
-  private SweepCsv() {}
+    private SweepCsv() {}
 
-  /**
-   * Reads a sweep with the default column names.
-   *
-   * @param file a UTF-8 CSV file
-   * @return the sweep
-   * @throws IllegalArgumentException naming the file, row and column of bad input
-   */
-  public static Sweep read(Path file) {
-    return read(CsvTable.read(file), LR, LOSS);
-  }
-
-  /**
-   * Reads a sweep with given column names.
-   *
-   * @param file a UTF-8 CSV file
-   * @param lrColumn learning-rate column
-   * @param lossColumn loss column
-   * @return the sweep
-   * @throws IllegalArgumentException naming the file, row and column of bad input
-   */
-  public static Sweep read(Path file, String lrColumn, String lossColumn) {
-    return read(CsvTable.read(file), lrColumn, lossColumn);
-  }
-
-  /**
-   * Reads a sweep from CSV text with the default column names.
-   *
-   * @param in the text (not closed)
-   * @param source name for messages
-   * @return the sweep
-   * @throws IllegalArgumentException naming the source, row and column of bad input
-   */
-  public static Sweep read(Reader in, String source) {
-    return read(CsvTable.read(in, source), LR, LOSS);
-  }
-
-  /**
-   * Converts a table into a sweep.
-   *
-   * @param table the table
-   * @param lrColumn learning-rate column
-   * @param lossColumn loss column
-   * @return the sweep
-   * @throws IllegalArgumentException naming the source, row and column of bad input
-   */
-  public static Sweep read(CsvTable table, String lrColumn, String lossColumn) {
-    double[] lr = table.positive(lrColumn);
-    List<String> losses = table.strings(lossColumn);
-    List<SweepPoint> points = new ArrayList<>(table.size());
-    for (int i = 0; i < table.size(); i++) {
-      String cell = losses.get(i);
-      double loss = cell.isEmpty() ? Double.NaN : table.parse(i, lossColumn, cell);
-      if (loss == Double.NEGATIVE_INFINITY) {
-        throw Checks.iae("%s row %d, column '%s': -inf is not a loss", table.source(), i + 1, lossColumn);
-      }
-      Map<String, String> labels = new LinkedHashMap<>(table.row(i));
-      labels.remove(lrColumn);
-      labels.remove(lossColumn);
-      points.add(new SweepPoint(lr[i], loss, labels));
+    /**
+     * Reads a sweep with the default column names.
+     *
+     * @param file a UTF-8 CSV file
+     * @return the sweep
+     * @throws IllegalArgumentException naming the file, row and column of bad input
+     */
+    public static Sweep read(Path file) {
+        return read(CsvTable.read(file), LR, LOSS);
     }
-    return Sweep.of(points);
-  }
 
-  /**
-   * Writes a sweep with the default column names.
-   *
-   * @param sweep the sweep
-   * @param out destination (flushed, not closed)
-   * @throws IllegalArgumentException if a label is named like the learning-rate or loss column
-   * @throws UncheckedIOException if writing fails
-   */
-  public static void write(Sweep sweep, Writer out) {
-    List<String> labels = new ArrayList<>(sweep.labelNames());
-    for (String l : labels) {
-      if (l.equals(LR) || l.equals(LOSS)) {
-        throw Checks.iae("label '%s' clashes with the %s column", l, l);
-      }
+    /**
+     * Reads a sweep with given column names.
+     *
+     * @param file a UTF-8 CSV file
+     * @param lrColumn learning-rate column
+     * @param lossColumn loss column
+     * @return the sweep
+     * @throws IllegalArgumentException naming the file, row and column of bad input
+     */
+    public static Sweep read(Path file, String lrColumn, String lossColumn) {
+        return read(CsvTable.read(file), lrColumn, lossColumn);
     }
-    List<String> header = new ArrayList<>();
-    header.add(LR);
-    header.add(LOSS);
-    header.addAll(labels);
-    try {
-      CSVPrinter printer = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get().print(out);
-      printer.printRecord(header);
-      for (SweepPoint p : sweep.points()) {
-        List<String> row = new ArrayList<>(header.size());
-        row.add(Double.toString(p.learningRate()));
-        row.add(Double.toString(p.loss()));
-        for (String l : labels) {
-          row.add(p.labels().getOrDefault(l, ""));
+
+    /**
+     * Reads a sweep from CSV text with the default column names.
+     *
+     * @param in the text (not closed)
+     * @param source name for messages
+     * @return the sweep
+     * @throws IllegalArgumentException naming the source, row and column of bad input
+     */
+    public static Sweep read(Reader in, String source) {
+        return read(CsvTable.read(in, source), LR, LOSS);
+    }
+
+    /**
+     * Converts a table into a sweep.
+     *
+     * @param table the table
+     * @param lrColumn learning-rate column
+     * @param lossColumn loss column
+     * @return the sweep
+     * @throws IllegalArgumentException naming the source, row and column of bad input
+     */
+    public static Sweep read(CsvTable table, String lrColumn, String lossColumn) {
+        double[] lr = table.positive(lrColumn);
+        List<String> losses = table.strings(lossColumn);
+        List<SweepPoint> points = new ArrayList<>(table.size());
+        for (int i = 0; i < table.size(); i++) {
+            String cell = losses.get(i);
+            double loss = cell.isEmpty() ? Double.NaN : table.parse(i, lossColumn, cell);
+            if (loss == Double.NEGATIVE_INFINITY) {
+                throw Checks.iae("%s row %d, column '%s': -inf is not a loss", table.source(), i + 1, lossColumn);
+            }
+            Map<String, String> labels = new LinkedHashMap<>(table.row(i));
+            labels.remove(lrColumn);
+            labels.remove(lossColumn);
+            points.add(new SweepPoint(lr[i], loss, labels));
         }
-        printer.printRecord(row);
-      }
-      printer.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write sweep CSV", e);
+        return Sweep.of(points);
     }
-  }
 
-  /**
-   * Writes a sweep to a UTF-8 file (replacing it).
-   *
-   * @param sweep the sweep
-   * @param file the file
-   * @throws UncheckedIOException if writing fails
-   */
-  public static void write(Sweep sweep, Path file) {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      write(sweep, w);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+    /**
+     * Writes a sweep with the default column names.
+     *
+     * @param sweep the sweep
+     * @param out destination (flushed, not closed)
+     * @throws IllegalArgumentException if a label is named like the learning-rate or loss column
+     * @throws UncheckedIOException if writing fails
+     */
+    public static void write(Sweep sweep, Writer out) {
+        List<String> labels = new ArrayList<>(sweep.labelNames());
+        for (String l : labels) {
+            if (l.equals(LR) || l.equals(LOSS)) {
+                throw Checks.iae("label '%s' clashes with the %s column", l, l);
+            }
+        }
+        List<String> header = new ArrayList<>();
+        header.add(LR);
+        header.add(LOSS);
+        header.addAll(labels);
+        try {
+            CSVPrinter printer =
+                    CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get().print(out);
+            printer.printRecord(header);
+            for (SweepPoint p : sweep.points()) {
+                List<String> row = new ArrayList<>(header.size());
+                row.add(Double.toString(p.learningRate()));
+                row.add(Double.toString(p.loss()));
+                for (String l : labels) {
+                    row.add(p.labels().getOrDefault(l, ""));
+                }
+                printer.printRecord(row);
+            }
+            printer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write sweep CSV", e);
+        }
     }
-  }
+
+    /**
+     * Writes a sweep to a UTF-8 file (replacing it).
+     *
+     * @param sweep the sweep
+     * @param file the file
+     * @throws UncheckedIOException if writing fails
+     */
+    public static void write(Sweep sweep, Path file) {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            write(sweep, w);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
 }

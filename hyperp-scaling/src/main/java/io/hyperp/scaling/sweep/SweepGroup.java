@@ -16,14 +16,14 @@ import java.util.Map;
  * @param points the points, in sweep order (copied)
  */
 public record SweepGroup(Map<String, String> key, List<SweepPoint> points) {
-  /**
-   * Copies.
-   *
-   * @param key label name to the shared value, in the order the grouping named them (copied)
-   * @param points the points, in sweep order (copied)
-   */
-  public SweepGroup {
-    key = Collections.unmodifiableMap(new LinkedHashMap<>(key));
-    points = List.copyOf(points);
-  }
+    /**
+     * Copies.
+     *
+     * @param key label name to the shared value, in the order the grouping named them (copied)
+     * @param points the points, in sweep order (copied)
+     */
+    public SweepGroup {
+        key = Collections.unmodifiableMap(new LinkedHashMap<>(key));
+        points = List.copyOf(points);
+    }
 }

@@ -18,21 +18,20 @@ import java.util.Map;
  * @param atCompute compute at which the leverage is read
  * @param leverage the method's compute leverage over the reference at {@code atCompute}
  */
-public record AsymptoticPenalty(String method, String reference, double deltaE, double atCompute,
-    double leverage) {
+public record AsymptoticPenalty(String method, String reference, double deltaE, double atCompute, double leverage) {
 
-  /**
-   * Returns the metric as an ordered map for {@link io.hyperp.scaling.io.Json}.
-   *
-   * @return keys method, reference, delta_e, at_compute, leverage
-   */
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("method", method);
-    m.put("reference", reference);
-    m.put("delta_e", deltaE);
-    m.put("at_compute", atCompute);
-    m.put("leverage", leverage);
-    return m;
-  }
+    /**
+     * Returns the metric as an ordered map for {@link io.hyperp.scaling.io.Json}.
+     *
+     * @return keys method, reference, delta_e, at_compute, leverage
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", method);
+        m.put("reference", reference);
+        m.put("delta_e", deltaE);
+        m.put("at_compute", atCompute);
+        m.put("leverage", leverage);
+        return m;
+    }
 }

@@ -21,22 +21,27 @@ import java.util.Map;
  * @param predictionInsideSweep whether etaPredicted lies within the held-out sweep's learning rates
  * @param predictionInsideInterval whether etaPredicted lies within eta*'s bootstrap interval
  */
-public record ExtrapolationRobustness(double etaPredicted, double etaStar, double lnRatio, double excessLoss,
-    boolean predictionInsideSweep, boolean predictionInsideInterval) {
+public record ExtrapolationRobustness(
+        double etaPredicted,
+        double etaStar,
+        double lnRatio,
+        double excessLoss,
+        boolean predictionInsideSweep,
+        boolean predictionInsideInterval) {
 
-  /**
-   * Returns the metric as an ordered map for {@link io.hyperp.scaling.io.Json}.
-   *
-   * @return keys eta_predicted, eta_star, ln_ratio, excess_loss, inside_sweep, inside_interval
-   */
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("eta_predicted", etaPredicted);
-    m.put("eta_star", etaStar);
-    m.put("ln_ratio", lnRatio);
-    m.put("excess_loss", excessLoss);
-    m.put("inside_sweep", predictionInsideSweep);
-    m.put("inside_interval", predictionInsideInterval);
-    return m;
-  }
+    /**
+     * Returns the metric as an ordered map for {@link io.hyperp.scaling.io.Json}.
+     *
+     * @return keys eta_predicted, eta_star, ln_ratio, excess_loss, inside_sweep, inside_interval
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("eta_predicted", etaPredicted);
+        m.put("eta_star", etaStar);
+        m.put("ln_ratio", lnRatio);
+        m.put("excess_loss", excessLoss);
+        m.put("inside_sweep", predictionInsideSweep);
+        m.put("inside_interval", predictionInsideInterval);
+        return m;
+    }
 }

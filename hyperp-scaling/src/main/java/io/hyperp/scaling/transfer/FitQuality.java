@@ -19,39 +19,39 @@ import java.util.Map;
  * @param maxAbsLnError largest absolute error
  * @param meanLnError mean error (bias)
  */
-public record FitQuality(List<Axis> axes, List<Double> lnErrors, double rmsLnError, double maxAbsLnError,
-    double meanLnError) {
-  /**
-   * Copies the lists.
-   *
-   * @param axes the law's predictors (empty: a constant law, i.e. the same eta at every scale)
-   * @param lnErrors the leave-one-out errors, in point order
-   * @param rmsLnError root mean square of the errors
-   * @param maxAbsLnError largest absolute error
-   * @param meanLnError mean error (bias)
-   */
-  public FitQuality {
-    axes = List.copyOf(axes);
-    lnErrors = List.copyOf(lnErrors);
-  }
-
-  /**
-   * Returns the metric as an ordered map for {@link io.hyperp.scaling.io.Json}.
-   *
-   * @return keys axes, points, rms_ln_error, max_abs_ln_error, mean_ln_error, ln_errors
-   */
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    List<String> names = new ArrayList<>();
-    for (Axis a : axes) {
-      names.add(a.label());
+public record FitQuality(
+        List<Axis> axes, List<Double> lnErrors, double rmsLnError, double maxAbsLnError, double meanLnError) {
+    /**
+     * Copies the lists.
+     *
+     * @param axes the law's predictors (empty: a constant law, i.e. the same eta at every scale)
+     * @param lnErrors the leave-one-out errors, in point order
+     * @param rmsLnError root mean square of the errors
+     * @param maxAbsLnError largest absolute error
+     * @param meanLnError mean error (bias)
+     */
+    public FitQuality {
+        axes = List.copyOf(axes);
+        lnErrors = List.copyOf(lnErrors);
     }
-    m.put("axes", names);
-    m.put("points", lnErrors.size());
-    m.put("rms_ln_error", rmsLnError);
-    m.put("max_abs_ln_error", maxAbsLnError);
-    m.put("mean_ln_error", meanLnError);
-    m.put("ln_errors", lnErrors);
-    return m;
-  }
+
+    /**
+     * Returns the metric as an ordered map for {@link io.hyperp.scaling.io.Json}.
+     *
+     * @return keys axes, points, rms_ln_error, max_abs_ln_error, mean_ln_error, ln_errors
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        for (Axis a : axes) {
+            names.add(a.label());
+        }
+        m.put("axes", names);
+        m.put("points", lnErrors.size());
+        m.put("rms_ln_error", rmsLnError);
+        m.put("max_abs_ln_error", maxAbsLnError);
+        m.put("mean_ln_error", meanLnError);
+        m.put("ln_errors", lnErrors);
+        return m;
+    }
 }

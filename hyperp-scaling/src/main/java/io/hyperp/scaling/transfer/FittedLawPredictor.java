@@ -16,30 +16,30 @@ import java.util.Objects;
  * @param law the law
  */
 public record FittedLawPredictor(FittingParadigmLaw law) implements LrPredictor {
-  /**
-   * Validates.
-   *
-   * @param law the law
-   */
-  public FittedLawPredictor {
-    Objects.requireNonNull(law, "law");
-  }
+    /**
+     * Validates.
+     *
+     * @param law the law
+     */
+    public FittedLawPredictor {
+        Objects.requireNonNull(law, "law");
+    }
 
-  @Override
-  public String name() {
-    return "fitted-law";
-  }
+    @Override
+    public String name() {
+        return "fitted-law";
+    }
 
-  @Override
-  public double predict(Scale scale) {
-    return law.predict(scale.get(Axis.PARAMS), scale.get(Axis.TOKENS));
-  }
+    @Override
+    public double predict(Scale scale) {
+        return law.predict(scale.get(Axis.PARAMS), scale.get(Axis.TOKENS));
+    }
 
-  @Override
-  public TransferRule asRule() {
-    Map<Axis, Double> e = new EnumMap<>(Axis.class);
-    e.put(Axis.PARAMS, law.alpha());
-    e.put(Axis.TOKENS, law.beta());
-    return new CustomExponentRule(name(), e);
-  }
+    @Override
+    public TransferRule asRule() {
+        Map<Axis, Double> e = new EnumMap<>(Axis.class);
+        e.put(Axis.PARAMS, law.alpha());
+        e.put(Axis.TOKENS, law.beta());
+        return new CustomExponentRule(name(), e);
+    }
 }

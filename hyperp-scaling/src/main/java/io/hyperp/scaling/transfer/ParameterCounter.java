@@ -12,11 +12,11 @@ package io.hyperp.scaling.transfer;
  */
 @FunctionalInterface
 public interface ParameterCounter {
-  /**
-   * Returns the parameter count at a depth.
-   *
-   * @param depth number of layers, positive
-   * @return N(depth), positive
-   */
-  long parameters(int depth);
+    /**
+     * Returns the parameter count at a depth.
+     *
+     * @param depth number of layers, positive
+     * @return N(depth), positive
+     */
+    long parameters(int depth);
 }

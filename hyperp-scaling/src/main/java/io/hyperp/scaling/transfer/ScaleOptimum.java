@@ -21,38 +21,38 @@ import java.util.Objects;
  *     accepted scale and s the study's sweep step in ln(lr); NaN when this fit was refused or no step is known
  */
 public record ScaleOptimum(Scale scale, double value, OptimalLrResult optimum, double stepsFromSmallest) {
-  /**
-   * Validates.
-   *
-   * @param scale the scale of the sweep
-   * @param value the scale's value on the study's axis
-   * @param optimum the sweep's fit, accepted or refused
-   * @param stepsFromSmallest shift from the smallest accepted scale, in sweep steps, or NaN
-   * @throws NullPointerException if the scale or the fit is null
-   */
-  public ScaleOptimum {
-    Objects.requireNonNull(scale, "scale");
-    Objects.requireNonNull(optimum, "optimum");
-  }
+    /**
+     * Validates.
+     *
+     * @param scale the scale of the sweep
+     * @param value the scale's value on the study's axis
+     * @param optimum the sweep's fit, accepted or refused
+     * @param stepsFromSmallest shift from the smallest accepted scale, in sweep steps, or NaN
+     * @throws NullPointerException if the scale or the fit is null
+     */
+    public ScaleOptimum {
+        Objects.requireNonNull(scale, "scale");
+        Objects.requireNonNull(optimum, "optimum");
+    }
 
-  /**
-   * Returns the scale and its fit as an ordered map for {@link io.hyperp.scaling.io.Json}: {@code value},
-   * {@code status}, {@code eta_star}, {@code ci_low}, {@code ci_high}, {@code loss_min}, {@code points},
-   * {@code steps_from_smallest}, {@code refusal} (null when accepted). NaN becomes JSON null.
-   *
-   * @return a new mutable map
-   */
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("value", value);
-    m.put("status", optimum.status().name().toLowerCase(Locale.ROOT));
-    m.put("eta_star", optimum.etaStar());
-    m.put("ci_low", optimum.interval().low());
-    m.put("ci_high", optimum.interval().high());
-    m.put("loss_min", optimum.lossMin());
-    m.put("points", optimum.used().size());
-    m.put("steps_from_smallest", stepsFromSmallest);
-    m.put("refusal", optimum.isOk() ? null : optimum.message());
-    return m;
-  }
+    /**
+     * Returns the scale and its fit as an ordered map for {@link io.hyperp.scaling.io.Json}: {@code value},
+     * {@code status}, {@code eta_star}, {@code ci_low}, {@code ci_high}, {@code loss_min}, {@code points},
+     * {@code steps_from_smallest}, {@code refusal} (null when accepted). NaN becomes JSON null.
+     *
+     * @return a new mutable map
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", value);
+        m.put("status", optimum.status().name().toLowerCase(Locale.ROOT));
+        m.put("eta_star", optimum.etaStar());
+        m.put("ci_low", optimum.interval().low());
+        m.put("ci_high", optimum.interval().high());
+        m.put("loss_min", optimum.lossMin());
+        m.put("points", optimum.used().size());
+        m.put("steps_from_smallest", stepsFromSmallest);
+        m.put("refusal", optimum.isOk() ? null : optimum.message());
+        return m;
+    }
 }

@@ -29,70 +29,85 @@ import java.util.Objects;
  * @param quality fit quality and extrapolation robustness as far as measurable (metrics not measured are null)
  * @param notes one sentence per refused sweep or unmeasured metric, in the order met
  */
-public record StudyReport(Axis axis, List<Axis> lawAxes, List<ScaleOptimum> scales, double sweepStep,
-    double lnSpread, double spreadInSteps, TransferVerdict verdict, TransferQualityReport quality,
-    List<String> notes) {
-  /**
-   * Copies the lists.
-   *
-   * @param axis the axis along which the scales differ
-   * @param lawAxes the predictors of the law behind the quality metrics
-   * @param scales the scales in increasing order of {@code axis}
-   * @param sweepStep the sweep step in ln(lr), or NaN
-   * @param lnSpread largest minus smallest accepted ln eta*, or NaN
-   * @param spreadInSteps lnSpread / sweepStep, or NaN
-   * @param verdict whether the optimum stayed within one sweep step
-   * @param quality the measurable quality metrics
-   * @param notes refusals and unmeasured metrics
-   * @throws NullPointerException for a null axis, verdict, report or list
-   */
-  public StudyReport {
-    Objects.requireNonNull(axis, "axis");
-    Objects.requireNonNull(verdict, "verdict");
-    Objects.requireNonNull(quality, "quality");
-    lawAxes = List.copyOf(lawAxes);
-    scales = List.copyOf(scales);
-    notes = List.copyOf(notes);
-  }
-
-  /**
-   * Returns a copy whose quality report also carries an asymptotic penalty (metric 3), which comes from
-   * loss-versus-compute fits rather than from the sweeps.
-   *
-   * @param penalty the penalty, or null to remove it
-   * @return the new report
-   */
-  public StudyReport withPenalty(AsymptoticPenalty penalty) {
-    return new StudyReport(axis, lawAxes, scales, sweepStep, lnSpread, spreadInSteps, verdict,
-        new TransferQualityReport(quality.fitQuality(), quality.extrapolation(), penalty), notes);
-  }
-
-  /**
-   * Returns the report as an ordered map for {@link io.hyperp.scaling.io.Json}: {@code axis}, {@code law_axes},
-   * {@code verdict}, {@code sweep_step_ln}, {@code spread_ln}, {@code spread_steps}, {@code scales} (see
-   * {@link ScaleOptimum#toMap()}), {@code quality} (see {@link TransferQualityReport#toMap()}), {@code notes}.
-   *
-   * @return a new mutable map
-   */
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("axis", axis.label());
-    List<String> law = new ArrayList<>();
-    for (Axis a : lawAxes) {
-      law.add(a.label());
+public record StudyReport(
+        Axis axis,
+        List<Axis> lawAxes,
+        List<ScaleOptimum> scales,
+        double sweepStep,
+        double lnSpread,
+        double spreadInSteps,
+        TransferVerdict verdict,
+        TransferQualityReport quality,
+        List<String> notes) {
+    /**
+     * Copies the lists.
+     *
+     * @param axis the axis along which the scales differ
+     * @param lawAxes the predictors of the law behind the quality metrics
+     * @param scales the scales in increasing order of {@code axis}
+     * @param sweepStep the sweep step in ln(lr), or NaN
+     * @param lnSpread largest minus smallest accepted ln eta*, or NaN
+     * @param spreadInSteps lnSpread / sweepStep, or NaN
+     * @param verdict whether the optimum stayed within one sweep step
+     * @param quality the measurable quality metrics
+     * @param notes refusals and unmeasured metrics
+     * @throws NullPointerException for a null axis, verdict, report or list
+     */
+    public StudyReport {
+        Objects.requireNonNull(axis, "axis");
+        Objects.requireNonNull(verdict, "verdict");
+        Objects.requireNonNull(quality, "quality");
+        lawAxes = List.copyOf(lawAxes);
+        scales = List.copyOf(scales);
+        notes = List.copyOf(notes);
     }
-    m.put("law_axes", law);
-    m.put("verdict", verdict.name().toLowerCase(java.util.Locale.ROOT));
-    m.put("sweep_step_ln", sweepStep);
-    m.put("spread_ln", lnSpread);
-    m.put("spread_steps", spreadInSteps);
-    List<Object> s = new ArrayList<>();
-    for (ScaleOptimum o : scales) {
-      s.add(o.toMap());
+
+    /**
+     * Returns a copy whose quality report also carries an asymptotic penalty (metric 3), which comes from
+     * loss-versus-compute fits rather than from the sweeps.
+     *
+     * @param penalty the penalty, or null to remove it
+     * @return the new report
+     */
+    public StudyReport withPenalty(AsymptoticPenalty penalty) {
+        return new StudyReport(
+                axis,
+                lawAxes,
+                scales,
+                sweepStep,
+                lnSpread,
+                spreadInSteps,
+                verdict,
+                new TransferQualityReport(quality.fitQuality(), quality.extrapolation(), penalty),
+                notes);
     }
-    m.put("scales", s);
-    m.put("quality", quality.toMap());
-    m.put("notes", notes);
-    return m;
-  }
+
+    /**
+     * Returns the report as an ordered map for {@link io.hyperp.scaling.io.Json}: {@code axis}, {@code law_axes},
+     * {@code verdict}, {@code sweep_step_ln}, {@code spread_ln}, {@code spread_steps}, {@code scales} (see
+     * {@link ScaleOptimum#toMap()}), {@code quality} (see {@link TransferQualityReport#toMap()}), {@code notes}.
+     *
+     * @return a new mutable map
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("axis", axis.label());
+        List<String> law = new ArrayList<>();
+        for (Axis a : lawAxes) {
+            law.add(a.label());
+        }
+        m.put("law_axes", law);
+        m.put("verdict", verdict.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("sweep_step_ln", sweepStep);
+        m.put("spread_ln", lnSpread);
+        m.put("spread_steps", spreadInSteps);
+        List<Object> s = new ArrayList<>();
+        for (ScaleOptimum o : scales) {
+            s.add(o.toMap());
+        }
+        m.put("scales", s);
+        m.put("quality", quality.toMap());
+        m.put("notes", notes);
+        return m;
+    }
 }

@@ -14,19 +14,19 @@ import java.util.Map;
  * @param extrapolation extrapolation robustness at a held-out scale, or null
  * @param penalty asymptotic penalty against a reference parameterization, or null
  */
-public record TransferQualityReport(FitQuality fitQuality, ExtrapolationRobustness extrapolation,
-    AsymptoticPenalty penalty) {
+public record TransferQualityReport(
+        FitQuality fitQuality, ExtrapolationRobustness extrapolation, AsymptoticPenalty penalty) {
 
-  /**
-   * Returns the report as an ordered map for {@link io.hyperp.scaling.io.Json}; unmeasured metrics are null.
-   *
-   * @return keys fit_quality, extrapolation, asymptotic_penalty
-   */
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("fit_quality", fitQuality == null ? null : fitQuality.toMap());
-    m.put("extrapolation", extrapolation == null ? null : extrapolation.toMap());
-    m.put("asymptotic_penalty", penalty == null ? null : penalty.toMap());
-    return m;
-  }
+    /**
+     * Returns the report as an ordered map for {@link io.hyperp.scaling.io.Json}; unmeasured metrics are null.
+     *
+     * @return keys fit_quality, extrapolation, asymptotic_penalty
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fit_quality", fitQuality == null ? null : fitQuality.toMap());
+        m.put("extrapolation", extrapolation == null ? null : extrapolation.toMap());
+        m.put("asymptotic_penalty", penalty == null ? null : penalty.toMap());
+        return m;
+    }
 }

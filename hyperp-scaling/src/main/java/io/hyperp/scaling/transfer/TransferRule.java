@@ -9,22 +9,22 @@ package io.hyperp.scaling.transfer;
  * <p>References: Ren et al., arXiv 2603.28743 (HyperP); SPEC section 4.
  */
 public interface TransferRule {
-  /**
-   * Returns a short name, such as "hyperp".
-   *
-   * @return the name
-   */
-  String name();
+    /**
+     * Returns a short name, such as "hyperp".
+     *
+     * @return the name
+     */
+    String name();
 
-  /**
-   * Transfers a learning rate.
-   *
-   * @param baseLr learning rate tuned at {@code base}, positive
-   * @param base the base scale
-   * @param target the target scale
-   * @return eta at the target and the per-axis factors
-   * @throws IllegalArgumentException for a non-positive base learning rate or an axis the rule needs given for
-   *     only one scale
-   */
-  TransferResult transfer(double baseLr, Scale base, Scale target);
+    /**
+     * Transfers a learning rate.
+     *
+     * @param baseLr learning rate tuned at {@code base}, positive
+     * @param base the base scale
+     * @param target the target scale
+     * @return eta at the target and the per-axis factors
+     * @throws IllegalArgumentException for a non-positive base learning rate or an axis the rule needs given for
+     *     only one scale
+     */
+    TransferResult transfer(double baseLr, Scale base, Scale target);
 }

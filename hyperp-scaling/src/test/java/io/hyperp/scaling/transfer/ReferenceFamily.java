@@ -7,14 +7,14 @@ package io.hyperp.scaling.transfer;
  * N(L) = L (3 d ffn + 2 d q + 2 d kv) + 2 d V.
  */
 final class ReferenceFamily {
-  private ReferenceFamily() {}
+    private ReferenceFamily() {}
 
-  static long parameters(int depth) {
-    long d = 128L * depth;
-    long ffn = 4 * d;
-    long q = 256L * depth;
-    long kv = 4 * 128L;
-    long vocab = 32000;
-    return depth * (3 * d * ffn + 2 * d * q + 2 * d * kv) + 2 * d * vocab;
-  }
+    static long parameters(int depth) {
+        long d = 128L * depth;
+        long ffn = 4 * d;
+        long q = 256L * depth;
+        long kv = 4 * 128L;
+        long vocab = 32000;
+        return depth * (3 * d * ffn + 2 * d * q + 2 * d * kv) + 2 * d * vocab;
+    }
 }
