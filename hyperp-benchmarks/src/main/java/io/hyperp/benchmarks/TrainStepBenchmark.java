@@ -1,10 +1,10 @@
 package io.hyperp.benchmarks;
 
 import io.hyperp.core.rule.Parameterizations;
-import io.hyperp.examples.data.ByteCorpus;
-import io.hyperp.examples.gpt.NdThreads;
-import io.hyperp.examples.gpt.TinyGpt;
-import io.hyperp.examples.gpt.TinyGptConfig;
+import io.hyperp.demo.data.ByteCorpus;
+import io.hyperp.demo.gpt.NdThreads;
+import io.hyperp.demo.gpt.TinyGpt;
+import io.hyperp.demo.gpt.TinyGptConfig;
 import io.hyperp.optim.NonFinitePolicy;
 import io.hyperp.optim.Optimizer;
 import io.hyperp.optim.OptimizerOptions;

@@ -1,10 +1,10 @@
 package io.hyperp.examples.dl4j;
 
 import io.hyperp.core.rule.Parameterizations;
+import io.hyperp.demo.data.ByteCorpus;
+import io.hyperp.demo.gpt.NdThreads;
 import io.hyperp.dl4j.HyperpBinding;
 import io.hyperp.dl4j.HyperpDl4j;
-import io.hyperp.examples.data.ByteCorpus;
-import io.hyperp.examples.gpt.NdThreads;
 import io.hyperp.optim.schedule.LrSchedule;
 import java.io.File;
 import java.io.IOException;
