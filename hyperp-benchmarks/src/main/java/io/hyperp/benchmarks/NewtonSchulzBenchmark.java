@@ -156,7 +156,7 @@ public class NewtonSchulzBenchmark {
     /** Allocates every array and both Newton-Schulz instances. */
     @Setup(Level.Trial)
     public void setUp() {
-        String[] parts = shape.split("x");
+        String[] parts = shape.split("x", -1);
         long rows = Long.parseLong(parts[0]);
         long cols = Long.parseLong(parts[1]);
         ParamSpec spec = ParamSpec.matrixOutIn("w", rows, cols, ParamRole.HIDDEN);

@@ -35,7 +35,7 @@ public enum ShapeFactor {
     MOONLIGHT {
         @Override
         public double factor(long fanIn, long fanOut) {
-            return 0.2 * Math.sqrt(Math.max(fanIn, fanOut));
+            return 0.2 * Math.sqrt((double) Math.max(fanIn, fanOut));
         }
     };
 

@@ -162,7 +162,7 @@ public final class TransformState {
         for (int i = 0; i < specs.size(); i++) {
             ParamSet.Entry e = set.get(i);
             ParamSpec expected = specs.get(i);
-            if (e.spec() != expected && !e.spec().equals(expected)) {
+            if (!e.spec().equals(expected)) {
                 throw new IllegalArgumentException(String.format(
                         Locale.ROOT,
                         "%s[%s]: the state was built for %s, found %s",

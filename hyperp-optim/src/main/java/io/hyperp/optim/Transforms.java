@@ -77,7 +77,7 @@ public final class Transforms {
      * {@code transform.update(...)} for updates that are an exact copy of gradients whose total sum
      * of squares the caller has already computed ({@link Optimizer#step} does, to check them): a
      * global-norm clip at the head of the transform (alone or first in a chain) uses that sum
-     * instead of summing the updates again. Any other transform runs as {@code update}.
+     * instead of summing the updates again. Any other transform runs {@code Transform.update}.
      */
     static void updateWithKnownSumOfSquares(
             Transform transform,
@@ -402,6 +402,8 @@ public final class Transforms {
     }
 
     /** Clip scratch: the level-1 operations and one preallocated scalar per tensor for its largest magnitude. */
+    // A private holder of per-parameter buffers: never compared, hashed or handed out.
+    @SuppressWarnings("ArrayRecordComponent")
     private record ClipScratch(DenseOps ops, INDArray[] maxima) {}
 
     private static final class Clip implements Transform {
@@ -488,6 +490,8 @@ public final class Transforms {
     }
 
     /** Muon scratch: per parameter the momentum and the Newton-Schulz workspace; the level-1 operations. */
+    // A private holder of per-parameter buffers: never compared, hashed or handed out.
+    @SuppressWarnings("ArrayRecordComponent")
     private record MuonScratch(INDArray[] momentum, NewtonSchulz[] ns, DenseOps ops) {}
 
     private static final class Muon implements Transform {
@@ -556,6 +560,8 @@ public final class Transforms {
      * Adam scratch: per parameter the moments and a parameter-sized temporary, made on first use by the
      * portable path only (the host loop needs none); the level-1 operations.
      */
+    // A private holder of per-parameter buffers: never compared, hashed or handed out.
+    @SuppressWarnings("ArrayRecordComponent")
     private record AdamScratch(INDArray[] m, INDArray[] v, INDArray[] tmp, DenseOps ops) {}
 
     private static final class Adam implements Transform {
@@ -601,8 +607,8 @@ public final class Transforms {
             double b1 = config.beta1();
             double b2 = config.beta2();
             long t = state.count() + 1;
-            double c1 = 1 - Math.pow(b1, t);
-            double c2 = 1 - Math.pow(b2, t);
+            double c1 = 1 - Math.pow(b1, (double) t);
+            double c2 = 1 - Math.pow(b2, (double) t);
             for (int i = 0; i < updates.size(); i++) {
                 INDArray g = updates.get(i).array();
                 INDArray m = s.m()[i];
@@ -636,6 +642,8 @@ public final class Transforms {
     }
 
     /** Shape-factor scratch: the factor per parameter and the level-1 operations. */
+    // A private holder of per-parameter buffers: never compared, hashed or handed out.
+    @SuppressWarnings("ArrayRecordComponent")
     private record ShapeScratch(double[] factors, DenseOps ops) {}
 
     private static final class ShapeScale implements Transform {
@@ -680,6 +688,8 @@ public final class Transforms {
     }
 
     /** Sphere-step scratch: the geometry per parameter and the stored radii. */
+    // A private holder of per-parameter buffers: never compared, hashed or handed out.
+    @SuppressWarnings("ArrayRecordComponent")
     private record SphereScratch(Sphere[] spheres, INDArray[] radii) {}
 
     private static final class SphereStep implements Transform {

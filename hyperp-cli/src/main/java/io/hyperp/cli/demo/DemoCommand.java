@@ -160,6 +160,9 @@ public final class DemoCommand implements Callable<Integer> {
             throws InterruptedException {
         List<DemoPlan.Cell> cells = plan.cells();
         int stepsPerRun = plan.run().steps();
+        // On Java 17, the release this targets, no console means no terminal (Console.isTerminal()
+        // arrives in Java 22); on newer JVMs the progress bar may also show when output is redirected.
+        @SuppressWarnings("SystemConsoleNull")
         boolean interactive = System.console() != null;
         AtomicInteger finished = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(nThreads, r -> {

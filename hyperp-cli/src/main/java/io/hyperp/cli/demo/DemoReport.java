@@ -113,11 +113,11 @@ final class DemoReport {
                 .withLabel(
                         SweepPoint.TOP_K,
                         r.cell().moe() == null ? 0 : r.cell().moe().router().topK())
-                .withLabel("params", r.cell().parameterCount())
+                .withLabel("params", (double) r.cell().parameterCount())
                 .withLabel("train_loss", lastTrain)
                 .withLabel("diverged", String.valueOf(t.diverged()))
                 .withLabel("steps_run", t.stepsRun())
-                .withLabel(SweepPoint.SEED, r.cell().model().seed())
+                .withLabel(SweepPoint.SEED, (double) r.cell().model().seed())
                 .withLabel("seconds", Math.round(t.seconds() * 100) / 100.0);
     }
 

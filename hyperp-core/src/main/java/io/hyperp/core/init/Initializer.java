@@ -49,7 +49,7 @@ public final class Initializer {
         double[] v = new double[(int) n];
         switch (scheme.kind()) {
             case UNIFORM_FAN_IN -> {
-                double bound = scheme.scale() / Math.sqrt(spec.fanIn());
+                double bound = scheme.scale() / Math.sqrt((double) spec.fanIn());
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (2 * rnd.nextDouble() - 1) * bound;
                 }

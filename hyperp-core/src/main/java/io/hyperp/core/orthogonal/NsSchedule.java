@@ -28,6 +28,9 @@ public enum NsSchedule {
      */
     CONVERGENT_30(repeat(new double[] {1.5, -0.5, 0.0}, 30));
 
+    // Private, filled from constants at class load and never written; accessors hand out copies or
+    // single values.
+    @SuppressWarnings("ImmutableEnumChecker")
     private final double[][] triples;
 
     NsSchedule(double[][] triples) {

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param fanOutAxis the axis whose length is the fan-out
  * @param expertAxis the axis that indexes a stack of matrices, or {@code -1} for none
  */
+// The array is copied in and out, and equals/hashCode/toString compare its contents.
+@SuppressWarnings("ArrayRecordComponent")
 public record ParamSpec(String name, long[] shape, ParamRole role, int fanInAxis, int fanOutAxis, int expertAxis) {
 
     /** The value of {@link #expertAxis()} for a tensor that is not a stack. */

@@ -184,8 +184,8 @@ public final class TinyGpt {
         final INDArray dn = buf(tokens, width); // gradient of a norm output
         final INDArray tmpD = buf(tokens, width);
         final INDArray colD = buf(tokens, 1);
-        final INDArray tmpHd = buf(tokens * heads, headDim);
-        final INDArray colHd = buf(tokens * heads, 1);
+        final INDArray tmpHd = buf((long) tokens * heads, headDim);
+        final INDArray colHd = buf((long) tokens * heads, 1);
         final INDArray onesRows = ones(1, (long) tokens * heads); // [1, N*H]; prefixes sum over rows
         final INDArray onesCtx = ones(ctx, 1);
         final INDArray dq = buf(tokens, width);
@@ -230,10 +230,10 @@ public final class TinyGpt {
         final INDArray ks = buf(tokens, width);
         final INDArray v = buf(tokens, width);
         // QK-norm only:
-        final INDArray qhat = cfg.qkNorm() ? buf(tokens * heads, headDim) : null;
-        final INDArray khat = cfg.qkNorm() ? buf(tokens * heads, headDim) : null;
-        final INDArray rq = cfg.qkNorm() ? buf(tokens * heads, 1) : null;
-        final INDArray rk = cfg.qkNorm() ? buf(tokens * heads, 1) : null;
+        final INDArray qhat = cfg.qkNorm() ? buf((long) tokens * heads, headDim) : null;
+        final INDArray khat = cfg.qkNorm() ? buf((long) tokens * heads, headDim) : null;
+        final INDArray rq = cfg.qkNorm() ? buf((long) tokens * heads, 1) : null;
+        final INDArray rk = cfg.qkNorm() ? buf((long) tokens * heads, 1) : null;
         final INDArray gqEff = cfg.qkNorm() ? buf(headDim) : null; // gq / sqrt(h)
         final INDArray q4 = headView(qs);
         final INDArray k4 = headView(ks);
@@ -709,12 +709,12 @@ public final class TinyGpt {
         rmsForward(t, z.h, b.g1, s.xhat1, s.r1, s.n1);
         double alpha;
         if (cfg.qkNorm()) {
-            INDArray raw = z.tmpD.reshape(tokens * heads, headDim);
+            INDArray raw = z.tmpD.reshape((long) tokens * heads, headDim);
             t.mm(s.n1, b.wq, z.tmpD, false, true, 1.0, 0.0);
             t.scale(b.gq, attnScale, s.gqEff);
-            rmsForward(t, raw, s.gqEff, s.qhat, s.rq, s.qs.reshape(tokens * heads, headDim));
+            rmsForward(t, raw, s.gqEff, s.qhat, s.rq, s.qs.reshape((long) tokens * heads, headDim));
             t.mm(s.n1, b.wk, z.tmpD, false, true, 1.0, 0.0);
-            rmsForward(t, raw, b.gk, s.khat, s.rk, s.ks.reshape(tokens * heads, headDim));
+            rmsForward(t, raw, b.gk, s.khat, s.rk, s.ks.reshape((long) tokens * heads, headDim));
             alpha = 1.0; // the scale 1/sqrt(h) is folded into the query gains
         } else {
             t.mm(s.n1, b.wq, s.qs, false, true, 1.0, 0.0);
@@ -828,9 +828,9 @@ public final class TinyGpt {
         t.mm(z.dP, s.k4, z.dq4, false, false, alpha, 0.0);
         t.mm(z.dP, s.q4, z.dk4, true, false, alpha, 0.0);
         if (cfg.qkNorm()) {
-            INDArray dqRows = z.dq.reshape(tokens * heads, headDim);
+            INDArray dqRows = z.dq.reshape((long) tokens * heads, headDim);
             rmsBackward(t, z, dqRows, s.qhat, s.rq, s.gqEff, b.dgq, attnScale, z.tmpHd, z.colHd, dqRows, false);
-            INDArray dkRows = z.dk.reshape(tokens * heads, headDim);
+            INDArray dkRows = z.dk.reshape((long) tokens * heads, headDim);
             rmsBackward(t, z, dkRows, s.khat, s.rk, b.gk, b.dgk, 1.0, z.tmpHd, z.colHd, dkRows, false);
         }
         t.mm(z.dq, s.n1, b.dwq, true, false, 1.0, 0.0);
@@ -932,7 +932,7 @@ public final class TinyGpt {
         InitScheme scheme = Objects.requireNonNull(initOf.apply(spec), "init scheme of " + spec.name());
         switch (scheme.kind()) {
             case UNIFORM_FAN_IN -> {
-                double bound = scheme.scale() / Math.sqrt(spec.fanIn());
+                double bound = scheme.scale() / Math.sqrt((double) spec.fanIn());
                 for (int i = 0; i < count; i++) {
                     values[i] = (2.0 * rng.nextDouble() - 1.0) * bound;
                 }

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param finalValidationLoss the validation loss after the last step, NaN if diverged
  * @param seconds             wall-clock time of the run
  */
+// The array is copied in and out, and equals/hashCode/toString compare its contents.
+@SuppressWarnings("ArrayRecordComponent")
 public record TrainRunResult(
         String rule,
         double learningRate,

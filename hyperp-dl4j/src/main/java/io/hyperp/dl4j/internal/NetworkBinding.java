@@ -427,12 +427,14 @@ public final class NetworkBinding {
     }
 
     private void storeCounters(long step, long skipped) {
+        long stepHi = step / HALF; // whole multiples of HALF: the truncation is the encoding
+        long skippedHi = skipped / HALF;
         for (INDArray h : headers) {
             h.putScalar(0, 1.0);
             h.putScalar(1, (double) (step % HALF));
-            h.putScalar(2, (double) (step / HALF));
+            h.putScalar(2, (double) stepHi);
             h.putScalar(3, (double) (skipped % HALF));
-            h.putScalar(4, (double) (skipped / HALF));
+            h.putScalar(4, (double) skippedHi);
         }
     }
 
@@ -484,7 +486,7 @@ public final class NetworkBinding {
             throw new IllegalStateException(
                     String.format(Locale.ROOT, "the updater state header is corrupted (%s, %s)", lo, hi));
         }
-        return (long) hi * HALF + (long) lo;
+        return ((long) hi) * HALF + (long) lo;
     }
 
     /** The number of applied HyperP steps, read from the updater state. */

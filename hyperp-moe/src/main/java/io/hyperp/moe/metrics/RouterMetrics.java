@@ -159,6 +159,8 @@ public final class RouterMetrics {
      * @param routedRms      root mean square of the per-step routed output RMS
      * @param auxLoss        mean weighted auxiliary loss
      */
+    // The array is copied in and out, and equals/hashCode/toString compare its contents.
+    @SuppressWarnings("ArrayRecordComponent")
     public record LayerSnapshot(
             long steps,
             double[] loads,

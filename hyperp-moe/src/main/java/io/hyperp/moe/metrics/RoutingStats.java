@@ -17,6 +17,8 @@ import java.util.Objects;
  *                   (after its combine weights, before the shared expert)
  * @param losses     the weighted auxiliary losses
  */
+// The array is copied in and out, and equals/hashCode/toString compare its contents.
+@SuppressWarnings("ArrayRecordComponent")
 public record RoutingStats(double[] loads, double routerZ, double routedRms, BalanceLossValues losses) {
 
     /** Copies and checks the loads (non-empty, finite, >= 0). */

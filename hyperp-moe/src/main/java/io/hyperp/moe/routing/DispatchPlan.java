@@ -93,7 +93,7 @@ public final class DispatchPlan {
         this.counts = Nd4j.create(dataType, experts);
         this.countsRow = counts.reshape(1, experts);
         this.keys = Nd4j.create(DataType.DOUBLE, slots);
-        this.arangeN = Nd4j.arange(0, slots).castTo(DataType.DOUBLE);
+        this.arangeN = Nd4j.arange(0, (double) slots).castTo(DataType.DOUBLE);
         this.slot = Nd4j.create(DataType.DOUBLE, slots);
         this.token = Nd4j.create(DataType.DOUBLE, slots);
         this.quotientScratch = Nd4j.create(DataType.DOUBLE, slots);

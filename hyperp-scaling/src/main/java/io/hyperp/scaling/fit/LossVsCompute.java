@@ -215,6 +215,8 @@ public record LossVsCompute(
     }
 
     /** A constrained solution: natural [A, b, E], its kind, and what the residual bootstrap needs. */
+    // An internal result passed between two methods of this class: never compared, hashed or handed out.
+    @SuppressWarnings("ArrayRecordComponent")
     private record Fit(
             double[] natural,
             String kind,

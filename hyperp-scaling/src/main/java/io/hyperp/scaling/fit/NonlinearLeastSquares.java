@@ -60,6 +60,8 @@ public final class NonlinearLeastSquares {
      * @param residuals y - fitted
      * @param leverages diagonal of the hat matrix of the Jacobian at the solution (zeros if singular)
      */
+    // An internal result passed within the fit package: never compared, hashed or handed out.
+    @SuppressWarnings("ArrayRecordComponent")
     record Detailed(NllsResult result, double[] fitted, double[] residuals, double[] leverages) {}
 
     static Detailed fitDetailed(ParametricModel model, double[][] x, double[] y, double[] start, NllsOptions options) {

@@ -105,6 +105,8 @@ public final class PowerLawWithOffset {
      * @param params scaled parameters [c~, e_1..e_k, (o)]
      * @param detailed the fit
      */
+    // An internal result passed between two methods of this class: never compared, hashed or handed out.
+    @SuppressWarnings("ArrayRecordComponent")
     record Solution(double[] params, NonlinearLeastSquares.Detailed detailed) {
         double rss() {
             return detailed.result().rss();
@@ -117,6 +119,8 @@ public final class PowerLawWithOffset {
      * @param intervals k + 2 intervals
      * @param summary the bootstrap summary
      */
+    // An internal result passed between two methods of this class: never compared, hashed or handed out.
+    @SuppressWarnings("ArrayRecordComponent")
     record Boot(Interval[] intervals, BootstrapSummary summary) {}
 
     /**

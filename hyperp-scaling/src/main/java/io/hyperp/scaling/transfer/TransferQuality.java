@@ -326,7 +326,7 @@ public final class TransferQuality {
             try {
                 ex = extrapolation(scalesOf(below), etaStarsOf(below), lawAxes, held.scale(), held.optimum());
                 ScaleOptimum largest = ordered.get(ordered.size() - 1);
-                if (largest != held) {
+                if (!largest.equals(held)) {
                     notes.add(Checks.fmt(
                             "extrapolation held out %s %s, the largest accepted scale (the largest, %s, was "
                                     + "refused)",
