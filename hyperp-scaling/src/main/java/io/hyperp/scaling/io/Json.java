@@ -1,16 +1,24 @@
 package io.hyperp.scaling.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.hyperp.scaling.internal.Checks;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A minimal JSON writer for result maps.
+ * A JSON writer for result maps, over Jackson's streaming {@link JsonGenerator}.
  *
  * <p>Accepted values: {@code null}; {@link Boolean}; {@link Number} (integral types as integers,
  * {@code float}/{@code double} via {@link Double#toString(double)}, NaN and infinities as {@code null});
@@ -18,12 +26,21 @@ import java.util.Optional;
  * {@code null}; {@link Map} (keys via {@code toString()}, in iteration order); {@link Iterable};
  * {@code double[]}, {@code int[]}, {@code long[]} and object arrays. Anything else is rejected.
  *
+ * <p>The indented layout: two spaces per level, one object member per line, {@code ": "} between a
+ * name and its value; an array of scalars on one line ({@code [1, 2, 3]}), any other array one element
+ * per line; empty containers as {@code {}} and {@code []}. Control characters without a short escape
+ * are written as {@code \u001f} (lower-case hexadecimal).
+ *
  * <p>Stateless and thread-safe. Not a parser: tests read the output back with a real JSON library.
  *
  * <p>References: RFC 8259, The JavaScript Object Notation (JSON) Data Interchange Format.
  */
 public final class Json {
     private static final String INDENT = "  ";
+
+    /** Thread-safe once configured; every write makes its own generator. */
+    private static final JsonFactory FACTORY =
+            JsonFactory.builder().disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE).build();
 
     private Json() {}
 
@@ -35,9 +52,7 @@ public final class Json {
      * @throws IllegalArgumentException for a value of an unsupported type
      */
     public static String write(Object value) {
-        StringBuilder out = new StringBuilder();
-        append(out, value, 0, true);
-        return out.toString();
+        return generate(value, true);
     }
 
     /**
@@ -48,9 +63,7 @@ public final class Json {
      * @throws IllegalArgumentException for a value of an unsupported type
      */
     public static String writeCompact(Object value) {
-        StringBuilder out = new StringBuilder();
-        append(out, value, 0, false);
-        return out.toString();
+        return generate(value, false);
     }
 
     /**
@@ -70,125 +83,170 @@ public final class Json {
         }
     }
 
-    private static void append(StringBuilder out, Object value, int depth, boolean pretty) {
+    private static String generate(Object value, boolean pretty) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            Layout layout = pretty ? new Layout() : null;
+            g.setPrettyPrinter(layout);
+            append(g, layout, value);
+        } catch (IOException e) {
+            // A StringWriter does not throw; Jackson's own failures surface here.
+            throw new UncheckedIOException("cannot write JSON", e);
+        }
+        return out.toString();
+    }
+
+    private static void append(JsonGenerator g, Layout layout, Object value) throws IOException {
         if (value == null) {
-            out.append("null");
+            g.writeNull();
         } else if (value instanceof Boolean b) {
-            out.append(b.booleanValue());
+            g.writeBoolean(b);
         } else if (value instanceof Double || value instanceof Float) {
-            number(out, ((Number) value).doubleValue());
+            double v = ((Number) value).doubleValue();
+            if (Double.isFinite(v)) {
+                g.writeNumber(v);
+            } else {
+                g.writeNull();
+            }
         } else if (value instanceof Number n) {
-            out.append(n.toString());
+            g.writeNumber(n.toString());
         } else if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>) {
-            string(out, value.toString());
+            g.writeString(value.toString());
         } else if (value instanceof Optional<?> o) {
-            append(out, o.orElse(null), depth, pretty);
+            append(g, layout, o.orElse(null));
         } else if (value instanceof Map<?, ?> map) {
-            object(out, map, depth, pretty);
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                append(g, layout, e.getValue());
+            }
+            g.writeEndObject();
         } else if (value instanceof Iterable<?> it) {
-            array(out, it, depth, pretty);
+            array(g, layout, it);
         } else if (value instanceof double[] a) {
-            array(out, java.util.Arrays.stream(a).boxed().toList(), depth, pretty);
+            array(g, layout, Arrays.stream(a).boxed().toList());
         } else if (value instanceof int[] a) {
-            array(out, java.util.Arrays.stream(a).boxed().toList(), depth, pretty);
+            array(g, layout, Arrays.stream(a).boxed().toList());
         } else if (value instanceof long[] a) {
-            array(out, java.util.Arrays.stream(a).boxed().toList(), depth, pretty);
+            array(g, layout, Arrays.stream(a).boxed().toList());
         } else if (value instanceof Object[] a) {
-            array(out, java.util.Arrays.asList(a), depth, pretty);
+            array(g, layout, Arrays.asList(a));
         } else {
             throw Checks.iae("cannot write a %s as JSON", value.getClass().getName());
         }
     }
 
-    private static void number(StringBuilder out, double v) {
-        if (Double.isFinite(v)) {
-            out.append(Double.toString(v));
-        } else {
-            out.append("null");
+    private static void array(JsonGenerator g, Layout layout, Iterable<?> items) throws IOException {
+        if (layout != null) {
+            layout.nextArrayInline(scalarsOnly(items));
         }
+        g.writeStartArray();
+        for (Object o : items) {
+            append(g, layout, o);
+        }
+        g.writeEndArray();
     }
 
-    private static void object(StringBuilder out, Map<?, ?> map, int depth, boolean pretty) {
-        if (map.isEmpty()) {
-            out.append("{}");
-            return;
-        }
-        out.append('{');
-        boolean first = true;
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            newline(out, depth + 1, pretty);
-            string(out, String.valueOf(e.getKey()));
-            out.append(pretty ? ": " : ":");
-            append(out, e.getValue(), depth + 1, pretty);
-        }
-        newline(out, depth, pretty);
-        out.append('}');
-    }
-
-    private static void array(StringBuilder out, Iterable<?> items, int depth, boolean pretty) {
-        if (!items.iterator().hasNext()) {
-            out.append("[]");
-            return;
-        }
-        boolean scalars = true;
+    private static boolean scalarsOnly(Iterable<?> items) {
         for (Object o : items) {
             if (o instanceof Map<?, ?>
                     || o instanceof Iterable<?>
                     || (o != null && o.getClass().isArray())) {
-                scalars = false;
-                break;
+                return false;
             }
         }
-        out.append('[');
-        boolean first = true;
-        for (Object o : items) {
-            if (!first) {
-                out.append(scalars && pretty ? ", " : ",");
-            }
-            first = false;
-            if (!scalars) {
-                newline(out, depth + 1, pretty);
-            }
-            append(out, o, depth + 1, pretty);
-        }
-        if (!scalars) {
-            newline(out, depth, pretty);
-        }
-        out.append(']');
+        return true;
     }
 
-    private static void newline(StringBuilder out, int depth, boolean pretty) {
-        if (pretty) {
-            out.append('\n');
-            out.append(INDENT.repeat(depth));
-        }
-    }
+    /**
+     * The indented layout as a Jackson {@link PrettyPrinter}. Jackson's own {@code DefaultPrettyPrinter}
+     * writes {@code " : "} and cannot put an array of scalars on one line while breaking other arrays;
+     * this one learns, before each array starts, which of the two it is. One instance per write.
+     */
+    private static final class Layout implements PrettyPrinter {
+        private final Deque<Boolean> inline = new ArrayDeque<>();
+        private boolean nextInline;
+        private int depth;
 
-    private static void string(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+        void nextArrayInline(boolean value) {
+            nextInline = value;
+        }
+
+        private void newline(JsonGenerator g) throws IOException {
+            g.writeRaw('\n');
+            for (int i = 0; i < depth; i++) {
+                g.writeRaw(INDENT);
             }
         }
-        out.append('"');
+
+        @Override
+        public void writeRootValueSeparator(JsonGenerator g) {
+            // One root value per write: nothing separates root values.
+        }
+
+        @Override
+        public void writeStartObject(JsonGenerator g) throws IOException {
+            g.writeRaw('{');
+            depth++;
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
+            depth--;
+            if (nrOfEntries > 0) {
+                newline(g);
+            }
+            g.writeRaw('}');
+        }
+
+        @Override
+        public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(',');
+            newline(g);
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
+        }
+
+        @Override
+        public void writeStartArray(JsonGenerator g) throws IOException {
+            g.writeRaw('[');
+            inline.push(nextInline);
+            depth++;
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+            depth--;
+            boolean wasInline = inline.pop();
+            if (nrOfValues > 0 && !wasInline) {
+                newline(g);
+            }
+            g.writeRaw(']');
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+            if (Boolean.TRUE.equals(inline.peek())) {
+                g.writeRaw(", ");
+            } else {
+                g.writeRaw(',');
+                newline(g);
+            }
+        }
+
+        @Override
+        public void beforeArrayValues(JsonGenerator g) throws IOException {
+            if (!Boolean.TRUE.equals(inline.peek())) {
+                newline(g);
+            }
+        }
+
+        @Override
+        public void beforeObjectEntries(JsonGenerator g) throws IOException {
+            newline(g);
+        }
     }
 }

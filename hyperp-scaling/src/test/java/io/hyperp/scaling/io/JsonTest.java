@@ -11,10 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +85,64 @@ class JsonTest {
                         throw new AssertionError(e);
                     }
                 });
+    }
+
+    /** Every layout rule on one value: objects, inline and broken arrays, empties, numbers, escapes. */
+    private static Map<String, Object> layoutSample() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("eta", 0.00317);
+        m.put("f", 0.1f);
+        m.put("n", 3L);
+        m.put("inf", Double.NEGATIVE_INFINITY);
+        m.put("s", "tab\t quote\" vt\u000b us\u001f \u00e9");
+        m.put("kind", DayOfWeek.MONDAY);
+        m.put("opt", Optional.empty());
+        m.put("scalars", List.of(1, 2.5, "x"));
+        m.put("rows", List.of(Map.of("a", 1), new double[] {0.5, Double.NaN}, true));
+        m.put("emptyMap", Map.of());
+        m.put("emptyList", new int[0]);
+        m.put("nested", Map.of("k", List.of()));
+        return m;
+    }
+
+    @Test
+    void write_layout_isTheCliLayoutByteForByte() {
+        // Provenance: the output of the hand-written writer this class had before it moved onto
+        // Jackson's generator, for the same value; the CLI prints this layout.
+        String expected = """
+                {
+                  "eta": 0.00317,
+                  "f": 0.10000000149011612,
+                  "n": 3,
+                  "inf": null,
+                  "s": "tab\\t quote\\" vt\\u000b us\\u001f \u00e9",
+                  "kind": "MONDAY",
+                  "opt": null,
+                  "scalars": [1, 2.5, "x"],
+                  "rows": [
+                    {
+                      "a": 1
+                    },
+                    [0.5, null],
+                    true
+                  ],
+                  "emptyMap": {},
+                  "emptyList": [],
+                  "nested": {
+                    "k": []
+                  }
+                }""";
+        assertEquals(expected, Json.write(layoutSample()));
+    }
+
+    @Test
+    void writeCompact_layout_hasNoWhitespace() {
+        // Provenance: as above, the hand-written writer's compact output for the same value.
+        String expected = "{\"eta\":0.00317,\"f\":0.10000000149011612,\"n\":3,\"inf\":null,"
+                + "\"s\":\"tab\\t quote\\\" vt\\u000b us\\u001f \u00e9\",\"kind\":\"MONDAY\",\"opt\":null,"
+                + "\"scalars\":[1,2.5,\"x\"],\"rows\":[{\"a\":1},[0.5,null],true],\"emptyMap\":{},"
+                + "\"emptyList\":[],\"nested\":{\"k\":[]}}";
+        assertEquals(expected, Json.writeCompact(layoutSample()));
     }
 
     @Test
