@@ -13,8 +13,8 @@ import java.util.Locale;
  *
  * <p>Gates are the softmax over the selected logits only, \(g_j = \mathrm{softmax}(l_{e_1},\dots,
  * l_{e_{k'}})_j\), so \(\sum_j g_j = 1\). The routed output is
- * \[ y_{\mathrm{routed}} = \sum_j c_j\, E_{e_j}(x), \qquad c_j = \begin{cases} \sqrt{g_j} &
- * \text{SqrtGate} \\ g_j & \text{otherwise,} \end{cases} \]
+ * \[ y_{\mathrm{routed}} = \sum_j c_j\, E_{e_j}(x), \qquad c_j = \begin{cases} \sqrt{g_j} &amp;
+ * \text{SqrtGate} \\ g_j &amp; \text{otherwise,} \end{cases} \]
  * and with a shared expert \(y = \sqrt{1-p}\, y_{\mathrm{routed}} + \sqrt{p}\, E_{\mathrm{shared}}(x)\)
  * under SqrtGate, \(y = y_{\mathrm{routed}} + E_{\mathrm{shared}}(x)\) without it.
  *

@@ -200,7 +200,7 @@ public final class Sphere {
      * @param w           the parameter, on its sphere; overwritten
      * @param direction   the update direction U (any scale); read only
      * @param eta         the relative learning rate, finite and >= 0
-     * @param weightDecay the decoupled weight decay lambda, finite, >= 0, with eta * lambda < 1
+     * @param weightDecay the decoupled weight decay lambda, finite, >= 0, with {@code eta * lambda < 1}
      * @param radius      the stored radius per matrix (length {@link #matrixCount()}), each finite and > 0
      */
     public void stepInPlace(INDArray w, INDArray direction, double eta, double weightDecay, INDArray radius) {

@@ -113,7 +113,7 @@ public final class DispatchPlan {
      * with rows of width {@code modelDim}, and allocates its buffers.
      *
      * @param name the owning layer's name, used in every error message
-     * @throws IllegalArgumentException if a size is < 1, {@code routedK > experts}, or
+     * @throws IllegalArgumentException if a size is &lt; 1, {@code routedK > experts}, or
      *                                  {@code tokens * routedK} exceeds {@link #MAX_ROWS}
      */
     public static DispatchPlan create(

@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * never the gate values), each token \(t\) selects the \(k'\) experts with the largest
  * \(l_{t,i} + b_i\), in descending order, ties broken by the lowest expert index; then
  * \[ g_{t,j} = \frac{\exp l_{t,e_{t,j}}}{\sum_{j'} \exp l_{t,e_{t,j'}}}, \qquad
- *    c_{t,j} = \begin{cases} \alpha \sqrt{g_{t,j}} & \text{SqrtGate} \\ g_{t,j} & \text{otherwise}
+ *    c_{t,j} = \begin{cases} \alpha \sqrt{g_{t,j}} &amp; \text{SqrtGate} \\ g_{t,j} &amp; \text{otherwise}
  *    \end{cases} \]
  * with \(\alpha\) = {@link RouterConfig#routedScale()}. The combine weights \(c\) are what
  * {@link DispatchPlan#combineInto} multiplies expert outputs by.
