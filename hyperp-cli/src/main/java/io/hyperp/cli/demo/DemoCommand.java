@@ -67,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
             names = "--out",
             paramLabel = "DIR",
             description = "output directory (default hyperp-demo)",
-            defaultValue = "hyperp-demo")
+            defaultValue = "demo-out")
     Path out;
 
     @Option(names = "--threads", paramLabel = "N", description = "runs trained in parallel (default: the cores)")
