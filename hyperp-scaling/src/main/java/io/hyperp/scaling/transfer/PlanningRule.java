@@ -377,7 +377,8 @@ public final class PlanningRule {
      * @param target the target scale
      * @return eta at the target, one {@link AxisFactor} per covered axis (values NaN for an axis absent from
      *     both scales, which is held fixed) and the rule's notes
-     * @throws IllegalArgumentException for a non-positive rate or when {@link #refusal} is not empty
+     * @throws IllegalArgumentException for a non-positive rate, when {@link #refusal} is not empty, or when the
+     *     result overflows or underflows
      */
     public ExplainedTransfer transfer(double baseLr, Scale base, Scale target) {
         Checks.positive(baseLr, "baseLr");
@@ -386,6 +387,12 @@ public final class PlanningRule {
             throw new IllegalArgumentException(refused.get());
         }
         TransferResult result = rule.transfer(baseLr, base, target);
+        if (!(result.eta() > 0 && Double.isFinite(result.eta()))) {
+            throw Checks.iae(
+                    "the transferred learning rate (%s) is not a positive finite number; check the base and target"
+                            + " values",
+                    result.eta());
+        }
         Map<Axis, Double> all = new LinkedHashMap<>();
         for (Axis a : reasons.keySet()) {
             all.put(a, result.factor(a));
