@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "hyperp 0.1.0",
         description = "Learning-rate transfer tools: optimal learning rates of sweeps, scaling laws, HyperP transfer,"
-                + " compute leverage.",
+                + " planning from sweeps to a target, compute leverage.",
         synopsisSubcommandLabel = "COMMAND")
 public final class HyperpCli implements Callable<Integer> {
     /** Exit status for bad input. */
@@ -48,6 +48,7 @@ public final class HyperpCli implements Callable<Integer> {
                 new OptimumCommand(),
                 new FitLawCommand(),
                 new TransferCommand(),
+                new PlanCommand(),
                 new LeverageCommand());
     }
 

@@ -15,6 +15,16 @@
  * {@link io.hyperp.scaling.transfer.StudyReport} (optima per scale, spread in sweep steps, verdict, metrics) and
  * records refused sweeps instead of throwing.
  *
+ * <p>Planning: {@link io.hyperp.scaling.transfer.PlanningRule} is the catalogue a planner chooses from
+ * ({@code hyperp}, {@code muon}, {@code mup} ({@link io.hyperp.scaling.transfer.MupRule}), {@code step-law},
+ * {@code fitting-paradigm}, {@code complete-mue} ({@link io.hyperp.scaling.transfer.CompleteMuE}, SPEC 8) and
+ * {@code fitted} (a {@link io.hyperp.scaling.transfer.FittedLaw})): each transfer is explained axis by axis
+ * ({@link io.hyperp.scaling.transfer.ExplainedTransfer}, {@link io.hyperp.scaling.transfer.AxisFactor}), and a
+ * rule refuses a target that changes an axis it does not cover. {@link io.hyperp.scaling.transfer.LrPlanner}
+ * goes from measured optima at one or more base scales to a target
+ * ({@link io.hyperp.scaling.transfer.PlannedLr}), by a rule or a fitted law, with an interval propagated from
+ * the optima's bootstrap intervals.
+ *
  * <p>Rules: each rule reports the factor of every axis it scales separately; an axis present in neither scale
  * is held fixed (factor 1), an axis present in only one of them is an error. Everything here is immutable and
  * thread-safe.
