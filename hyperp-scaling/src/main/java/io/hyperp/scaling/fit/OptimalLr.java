@@ -24,8 +24,8 @@ import org.apache.commons.math3.distribution.FDistribution;
  * bracket the optimum: eta* lies outside [smallest, largest kept lr], or the lowest (mean, over repeated runs)
  * loss sits at the smallest or largest kept lr, so the data never show the loss rising on that side — the fit
  * never extrapolates; a refusal's message says in which direction to widen the sweep and suggests learning
- * rates to add; (5) check that the quadratic reads the sweep: if its eta* lies more than one sweep step from the
- * swept lr of lowest mean loss, or (with at least two residual degrees of freedom beyond a cubic) a cubic term
+ * rates to add; (5) check that the quadratic reads the sweep: if its eta* lies more than one sweep step (and more
+ * than a factor 2) from the swept lr of lowest mean loss, or (with at least two residual degrees of freedom beyond a cubic) a cubic term
  * in ln(lr) is significant (F test at {@link #STRUCTURE_TEST_LEVEL}), the sweep is lopsided and the quadratic is
  * refitted on the points around the lowest loss (its swept lr and the neighbours one step either side; on the
  * demo's lopsided basins this moves eta* from more than a step off to within half a step of the planted optimum,
@@ -328,14 +328,15 @@ public final class OptimalLr {
     }
 
     /**
-     * Why the quadratic over all points misreads the sweep, or null: its eta* lies more than one sweep step from
-     * the swept lr of lowest mean loss, or (with at least two residual degrees of freedom left by a cubic) a cubic
+     * Why the quadratic over all points misreads the sweep, or null: its eta* lies more than one sweep step, and
+     * more than a factor 2, from the swept lr of lowest mean loss, or (with at least two residual degrees of freedom left by a cubic) a cubic
      * term in ln(lr) reduces the residual sum of squares significantly (F test at level
      * {@link #STRUCTURE_TEST_LEVEL}).
      */
     private static String misreadReason(Quad full, double[] x, double[] y, double lnBest, double step) {
         double off = Math.abs(full.xStar() - lnBest) / step;
-        if (off > 1) {
+        // On grids finer than a factor 2, noise alone can move the best point by a step; a factor 2 cannot.
+        if (off > 1 && Math.abs(full.xStar() - lnBest) > Math.log(2)) {
             return Checks.fmt(
                     "its eta* %s lies %s sweep steps from the best swept lr %s",
                     g(Math.exp(full.xStar())), g(Math.round(off * 100) / 100.0), g(Math.exp(lnBest)));
