@@ -27,8 +27,15 @@ public final class StudyText {
                 + r.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' ')
                 + (Double.isNaN(r.spreadInSteps())
                         ? ""
-                        : ", eta* spread " + TextTable.num(r.spreadInSteps(), 3) + " sweep steps (step x"
-                                + TextTable.num(Math.exp(r.sweepStep()), 3) + ")"));
+                        : ", eta* spread " + TextTable.num(r.spreadInSteps(), 3) + " sweep steps"
+                                + (r.spreadInterval().isKnown()
+                                        ? ", 95% interval ["
+                                                + TextTable.num(
+                                                        r.spreadInterval().low(), 3) + ", "
+                                                + TextTable.num(
+                                                        r.spreadInterval().high(), 3) + "]"
+                                        : ", interval unknown")
+                                + " (step x" + TextTable.num(Math.exp(r.sweepStep()), 3) + ")"));
         FitQuality fq = r.quality().fitQuality();
         if (fq != null) {
             out.println("  fit quality (" + (r.lawAxes().isEmpty() ? "constant law" : "power law in " + label)

@@ -27,7 +27,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hyperp demo}: the learning-rate transfer study. For three model scales (widths 32, 64, 128 at
+ * {@code hyperp demo}: the learning-rate transfer study. For three model scales (widths 64, 96, 128 at
  * depth 2, or depths 1, 2, 4 at width 64 with {@code --axis depth}) it sweeps five learning rates a
  * factor 2 apart for HyperP and for the plain Muon baseline at equal token budgets, on held-out bytes
  * of a real corpus; fits the optimal learning rate of each sweep (quadratic in ln eta, bootstrap
@@ -54,7 +54,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--moe", description = "compare SqrtGate with plain gates across top-k 1, 2, 4 (MoE, HyperP)")
     boolean moe;
 
-    @Option(names = "--full", description = "a longer study: four scales, seven learning rates, 3x the steps")
+    @Option(
+            names = "--full",
+            description = "a longer study: widths 64, 128, 256 (depths 1 to 8), seven learning rates, 3x the steps")
     boolean full;
 
     @Option(names = "--steps", paramLabel = "N", description = "training steps per run (default 180; --full 540)")
@@ -62,6 +64,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of models and data (default 1)", defaultValue = "1")
     long seed;
+
+    @Option(
+            names = "--seeds",
+            paramLabel = "N",
+            description = "repeat every run with seeds S .. S+N-1; the report shows each width's eta* per seed "
+                    + "and the verdict uses their spread (default 1)",
+            defaultValue = "1")
+    int seeds;
 
     @Option(
             names = "--out",
@@ -126,6 +136,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (n < 2) {
             throw new ParameterException(spec.commandLine(), "--steps must be >= 2, found " + n);
         }
+        if (seeds < 1) {
+            throw new ParameterException(spec.commandLine(), "--seeds must be >= 1, found " + seeds);
+        }
         double std = headStd == null ? DemoPlan.DEFAULT_HEAD_STD : headStd;
         if (!(std > 0 && Double.isFinite(std))) {
             throw new ParameterException(spec.commandLine(), "--head-std must be positive and finite, found " + std);
@@ -134,17 +147,19 @@ public final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--moe sweeps top-k; it cannot be combined with --axis");
         }
         if (tiny) {
-            return (moe ? DemoPlan.tinyMoe(n, seed) : DemoPlan.tiny(n, seed)).withHeadStd(std);
+            return (moe ? DemoPlan.tinyMoe(n, seed) : DemoPlan.tiny(n, seed))
+                    .withHeadStd(std)
+                    .withSeeds(seeds);
         }
         if (moe) {
-            return DemoPlan.moe(full, n, seed).withHeadStd(std);
+            return DemoPlan.moe(full, n, seed).withHeadStd(std).withSeeds(seeds);
         }
         DemoPlan plan = switch (axis) {
             case "width" -> DemoPlan.width(full, n, seed);
             case "depth" -> DemoPlan.depth(full, n, seed);
             default -> throw new ParameterException(spec.commandLine(), "--axis must be width or depth, found " + axis);
         };
-        return plan.withHeadStd(std);
+        return plan.withHeadStd(std).withSeeds(seeds);
     }
 
     /** Per-step cost of a model relative to its parameter count: a fixed overhead of small ops plus the matrices. */
@@ -186,11 +201,12 @@ public final class DemoCommand implements Callable<Integer> {
                 futures.add(pool.submit(() -> {
                     String name = String.format(
                             Locale.ROOT,
-                            "%s %s %d lr %.4g",
+                            "%s %s %d lr %.4g%s",
                             c.method().name(),
                             plan.axis().label(),
                             c.scale(),
-                            c.learningRate());
+                            c.learningRate(),
+                            plan.seeds() > 1 ? " seed " + c.model().seed() : "");
                     ProgressBar mine = interactive ? bar(name, stepsPerRun) : null;
                     TrainRunResult r;
                     int[] last = {0};
@@ -200,7 +216,7 @@ public final class DemoCommand implements Callable<Integer> {
                                 c.moe(),
                                 c.rule(),
                                 c.peakLearningRate(),
-                                plan.run(),
+                                plan.run(c),
                                 corpus,
                                 new TrainRun.Listener() {
                                     @Override

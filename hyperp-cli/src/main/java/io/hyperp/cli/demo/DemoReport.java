@@ -4,13 +4,16 @@ import io.hyperp.cli.StudyText;
 import io.hyperp.demo.train.DemoPlan;
 import io.hyperp.demo.train.TrainRunResult;
 import io.hyperp.scaling.fit.OptimalLr;
+import io.hyperp.scaling.fit.OptimalLrEstimator;
 import io.hyperp.scaling.fit.OptimalLrResult;
+import io.hyperp.scaling.fit.OptimalLrStatus;
 import io.hyperp.scaling.io.Json;
 import io.hyperp.scaling.sweep.Sweep;
 import io.hyperp.scaling.sweep.SweepCsv;
 import io.hyperp.scaling.sweep.SweepPoint;
 import io.hyperp.scaling.transfer.Axis;
 import io.hyperp.scaling.transfer.Scale;
+import io.hyperp.scaling.transfer.SeedOptima;
 import io.hyperp.scaling.transfer.StudyReport;
 import io.hyperp.scaling.transfer.TransferQuality;
 import java.awt.BasicStroke;
@@ -69,6 +72,7 @@ final class DemoReport {
     private final long seed;
     private final double wallSeconds;
     private final Map<String, List<OptimalLrResult>> fits = new LinkedHashMap<>();
+    private final Map<String, List<SeedOptima>> seedFits = new LinkedHashMap<>();
     private final Map<String, StudyReport> studies = new LinkedHashMap<>();
 
     DemoReport(DemoPlan plan, List<Run> runs, long seed, double wallSeconds) {
@@ -78,14 +82,117 @@ final class DemoReport {
         this.wallSeconds = wallSeconds;
         for (DemoPlan.Method m : plan.methods()) {
             List<OptimalLrResult> f = new ArrayList<>();
+            List<SeedOptima> perSeed = new ArrayList<>();
             List<Scale> scales = new ArrayList<>();
             for (int s : plan.scales()) {
                 f.add(OptimalLr.fit(sweep(m, s)));
+                if (plan.seeds() > 1) {
+                    List<OptimalLrResult> one = new ArrayList<>();
+                    for (long sd : plan.seedList()) {
+                        one.add(OptimalLr.fit(runs(m, s).stream()
+                                .filter(r -> r.cell().model().seed() == sd)
+                                .map(DemoReport::point)
+                                .toList()));
+                    }
+                    perSeed.add(new SeedOptima(one));
+                }
                 scales.add(Scale.of(plan.axis(), s));
             }
             fits.put(m.name(), f);
-            studies.put(m.name(), TransferQuality.acrossScales(plan.axis(), scales, f));
+            seedFits.put(m.name(), perSeed);
+            studies.put(m.name(), TransferQuality.acrossScales(plan.axis(), scales, f, List.of(), perSeed));
         }
+    }
+
+    /**
+     * The answer in one paragraph: each method's verdict with its spread and the spread's interval, the loss
+     * advantage at the largest scale, and what a study of this size can and cannot show.
+     */
+    String answer() {
+        StringBuilder b = new StringBuilder();
+        String label = plan.axis().label();
+        List<Integer> sc = plan.scales();
+        b.append(String.format(
+                Locale.ROOT,
+                "Across %ss %s to %s (%d steps, %d seed%s): ",
+                label,
+                sc.get(0),
+                sc.get(sc.size() - 1),
+                plan.run().steps(),
+                plan.seeds(),
+                plan.seeds() == 1 ? "" : "s"));
+        List<String> parts = new ArrayList<>();
+        for (DemoPlan.Method m : plan.methods()) {
+            StudyReport r = studies.get(m.name());
+            String spread = Double.isNaN(r.spreadInSteps())
+                    ? "no spread measured"
+                    : String.format(
+                            Locale.ROOT,
+                            "eta* spread %.2f sweep steps, 95%% interval %s",
+                            r.spreadInSteps(),
+                            r.spreadInterval().isKnown()
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "[%.2f, %.2f]",
+                                            r.spreadInterval().low(),
+                                            r.spreadInterval().high())
+                                    : "unknown");
+            parts.add(m.title() + " " + verdictText(r) + " (" + spread + ")");
+        }
+        b.append(String.join("; ", parts)).append(". ");
+        if (plan.methods().size() == 2) {
+            DemoPlan.Method a = plan.methods().get(0);
+            DemoPlan.Method c = plan.methods().get(1);
+            int largest = sc.get(sc.size() - 1);
+            double la = bestMeanLoss(a, largest);
+            double lc = bestMeanLoss(c, largest);
+            if (Double.isFinite(la) && Double.isFinite(lc)) {
+                b.append(String.format(
+                        Locale.ROOT,
+                        "At %s %d the best validation loss of %s is %.3f against %.3f for %s (%s by %.3f nats/byte). ",
+                        label,
+                        largest,
+                        a.title(),
+                        la,
+                        lc,
+                        c.title(),
+                        la < lc ? "lower" : "higher",
+                        Math.abs(la - lc)));
+            }
+        }
+        b.append("A verdict is given only when the spread's interval lies on one side of one step; "
+                + "undetermined means this study's runs are too short, too few or too noisy to tell, not that "
+                + "the learning rate fails to transfer. A study this small cannot show how the optimum moves "
+                + "over the paper's range of widths or token budgets.");
+        return b.toString();
+    }
+
+    private static String verdictText(StudyReport r) {
+        return switch (r.verdict()) {
+            case WITHIN_ONE_STEP -> "transfers: its optimum stays within one sweep step";
+            case BEYOND_ONE_STEP -> "does not transfer: its optimum moves beyond one sweep step";
+            case UNDETERMINED -> "is undetermined";
+        };
+    }
+
+    /** The lowest, over the swept learning rates, of the validation loss averaged over seeds; NaN if none. */
+    private double bestMeanLoss(DemoPlan.Method m, int scale) {
+        double best = Double.NaN;
+        for (double lr : m.learningRates()) {
+            double sum = 0;
+            int n = 0;
+            for (Run r : runs(m, scale)) {
+                double l = r.result().finalValidationLoss();
+                if (r.cell().learningRate() == lr && !r.result().diverged() && Double.isFinite(l)) {
+                    sum += l;
+                    n++;
+                }
+            }
+            if (n == plan.seeds() && !(sum / n >= best)) {
+                best = sum / n;
+            }
+        }
+        return best;
     }
 
     private List<Run> runs(DemoPlan.Method m, int scale) {
@@ -132,6 +239,9 @@ final class DemoReport {
         }
         v.flush();
         o.print(verdicts);
+        String answer = answer();
+        o.println();
+        o.println(answer);
         List<SweepPoint> points = new ArrayList<>();
         runs.stream()
                 .sorted((a, b) -> {
@@ -148,7 +258,7 @@ final class DemoReport {
         lrPlot(dir.resolve("lr_sweep.png"));
         trainingPlot(dir.resolve("training.png"));
         stabilityPlot(dir.resolve("stability.png"));
-        html(dir.resolve("report.html"), table, verdicts.toString());
+        html(dir.resolve("report.html"), table, verdicts.toString(), answer);
         o.printf(
                 Locale.ROOT,
                 "%nwall time %.1f s (%d runs); wrote runs.csv, curves.csv, summary.json, lr_sweep.png, "
@@ -160,32 +270,69 @@ final class DemoReport {
     }
 
     private String table() {
+        boolean multi = plan.seeds() > 1;
         StringBuilder b = new StringBuilder();
         b.append(String.format(
                 Locale.ROOT,
-                "%n%-14s %6s %10s %23s %9s  %s%n",
+                "%n%-14s %6s %10s %23s %9s  %-22s%s%n",
                 "method",
                 plan.axis().label(),
                 "eta*",
                 "95% interval",
                 "loss*",
-                "fit"));
+                "fit",
+                multi ? "  eta* per seed (sd of ln)" : ""));
         for (DemoPlan.Method m : plan.methods()) {
             List<OptimalLrResult> f = fits.get(m.name());
             for (int i = 0; i < plan.scales().size(); i++) {
                 OptimalLrResult r = f.get(i);
-                b.append(String.format(
-                        Locale.ROOT,
-                        "%-14s %6d %10s %23s %9s  %s%n",
-                        m.title(),
-                        plan.scales().get(i),
-                        r.isOk() ? fmt(r.etaStar()) : "-",
-                        r.isOk()
+                boolean unresolved = r.status() == OptimalLrStatus.UNRESOLVED;
+                String fit = r.isOk()
+                        ? (r.estimator() == OptimalLrEstimator.LOCAL_QUADRATIC ? "ok (local fit, below)" : "ok")
+                        : unresolved
+                                ? "unresolved (see below)"
+                                : "refused (" + r.status().name().toLowerCase(Locale.ROOT) + ")";
+                String interval = r.isOk()
+                        ? (r.interval().isKnown()
                                 ? "[" + fmt(r.interval().low()) + ", "
                                         + fmt(r.interval().high()) + "]"
-                                : "-",
+                                : "none (exact fit)")
+                        : unresolved ? "unresolved" : "-";
+                String perSeed = "";
+                if (multi) {
+                    SeedOptima so = seedFits.get(m.name()).get(i);
+                    List<String> e = new ArrayList<>();
+                    for (OptimalLrResult one : so.perSeed()) {
+                        e.add(one.isOk() ? fmt(one.etaStar()) : "-");
+                    }
+                    perSeed = "  " + String.join(" ", e)
+                            + (Double.isNaN(so.sdLn()) ? "" : String.format(Locale.ROOT, " (%.3f)", so.sdLn()));
+                }
+                b.append(String.format(
+                        Locale.ROOT,
+                        "%-14s %6d %10s %23s %9s  %-22s%s%n",
+                        m.title(),
+                        plan.scales().get(i),
+                        r.isOk() || unresolved ? fmt(r.etaStar()) : "-",
+                        interval,
                         r.isOk() ? String.format(Locale.ROOT, "%.4f", r.lossMin()) : "-",
-                        r.isOk() ? "ok" : "refused (" + r.status().name().toLowerCase(Locale.ROOT) + ", see below)"));
+                        fit,
+                        perSeed));
+            }
+        }
+        for (DemoPlan.Method m : plan.methods()) {
+            List<OptimalLrResult> f = fits.get(m.name());
+            for (int i = 0; i < plan.scales().size(); i++) {
+                OptimalLrResult r = f.get(i);
+                if (r.isOk() && !r.message().isEmpty()) {
+                    b.append(String.format(
+                            Locale.ROOT,
+                            "  %s %s %d: %s%n",
+                            m.title(),
+                            plan.axis().label(),
+                            plan.scales().get(i),
+                            r.message()));
+                }
             }
         }
         return b.toString();
@@ -222,6 +369,8 @@ final class DemoReport {
         s.put("axis", plan.axis().label());
         s.put("scales", plan.scales());
         s.put("seed", seed);
+        s.put("seeds", plan.seeds());
+        s.put("answer", answer());
         s.put("steps_per_run", plan.run().steps());
         s.put("batch", plan.base().batch());
         s.put("context", plan.base().context());
@@ -449,11 +598,12 @@ final class DemoReport {
         return c;
     }
 
-    private void html(Path file, String table, String verdicts) throws IOException {
+    private void html(Path file, String table, String verdicts, String answer) throws IOException {
         String h = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>HyperP learning-rate transfer</title>"
                 + "<style>body{font-family:sans-serif;max-width:1280px;margin:2em auto;padding:0 1em}"
                 + "img{max-width:100%}pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style></head><body>\n"
                 + "<h1>Learning-rate transfer across " + plan.axis().label() + "</h1>\n"
+                + "<p><strong>" + escape(answer) + "</strong></p>\n"
                 + "<p>" + escape(plan.describe()) + "; seed " + seed
                 + String.format(Locale.ROOT, "; wall time %.0f s.", wallSeconds)
                 + " Each run trains a byte-level transformer with "

@@ -133,6 +133,42 @@ class DemoCommandTest {
     }
 
     @Test
+    void tinyDemoWithSeeds_runsEachCellPerSeedAndReportsTheSeedsAndTheAnswerFirst() throws Exception {
+        Path out = dir.resolve("seeds");
+        CliRunner.Result o =
+                run("demo", "--tiny", "--seeds", "2", "--seed", "5", "--threads", "2", "--out", out.toString());
+        assertEquals(0, o.status(), o.err());
+        Sweep sweep = SweepCsv.read(out.resolve("runs.csv"));
+        assertEquals(24, sweep.points().size());
+        Set<String> seen = new HashSet<>();
+        for (SweepPoint p : sweep.points()) {
+            String key = p.label("method") + "/" + p.label(SweepPoint.WIDTH) + "/" + SweepPoint.format(p.learningRate())
+                    + "/" + p.label(SweepPoint.SEED);
+            assertTrue(seen.add(key), "run listed twice: " + key);
+        }
+        Set<String> seedValues = new HashSet<>();
+        sweep.points().forEach(p -> seedValues.add(p.label(SweepPoint.SEED)));
+        assertEquals(Set.of("5", "6"), seedValues);
+        JsonNode summary =
+                new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(2, summary.get("seeds").asInt());
+        JsonNode scale0 = summary.get("methods")
+                .get("hyperp")
+                .get("transfer")
+                .get("scales")
+                .get(0);
+        assertEquals(2, scale0.get("seed_eta_star").size());
+        assertTrue(o.out().contains("eta* per seed (sd of ln)"), o.out());
+        String answer = summary.get("answer").asText();
+        assertTrue(answer.startsWith("Across widths 16 to 32 (6 steps, 2 seeds): HyperP "), answer);
+        assertTrue(o.out().contains(answer), o.out());
+        // The report opens with the answer, above the first plot.
+        String html = Files.readString(out.resolve("report.html"), StandardCharsets.UTF_8);
+        int a = html.indexOf("<strong>Across widths 16 to 32");
+        assertTrue(a > 0 && a < html.indexOf("<img"), html);
+    }
+
+    @Test
     void tinyMoeDemo_sweepsTopKForBothGates() throws Exception {
         Path out = dir.resolve("moe");
         CliRunner.Result o = run("demo", "--moe", "--tiny", "--threads", "2", "--out", out.toString());
@@ -173,6 +209,11 @@ class DemoCommandTest {
         CliRunner.Result moeAxis = run("demo", "--moe", "--axis", "depth", "--out", dir.toString());
         assertEquals(2, moeAxis.status());
         assertTrue(moeAxis.err().contains("--moe sweeps top-k; it cannot be combined with --axis"), moeAxis.err());
+
+        CliRunner.Result seeds = run("demo", "--tiny", "--seeds", "0", "--out", dir.toString());
+        assertEquals(2, seeds.status());
+        assertTrue(seeds.err().contains("--seeds must be >= 1, found 0"), seeds.err());
+        assertFalse(seeds.err().contains("\tat "), seeds.err());
 
         CliRunner.Result threads = run("demo", "--tiny", "--threads", "0", "--out", dir.toString());
         assertEquals(2, threads.status());

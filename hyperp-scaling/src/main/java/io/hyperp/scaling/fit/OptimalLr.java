@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.apache.commons.math3.distribution.FDistribution;
 
 /**
  * The optimal learning rate of one sweep: least squares fit of the quadratic
@@ -23,10 +24,19 @@ import java.util.Objects;
  * bracket the optimum: eta* lies outside [smallest, largest kept lr], or the lowest (mean, over repeated runs)
  * loss sits at the smallest or largest kept lr, so the data never show the loss rising on that side — the fit
  * never extrapolates; a refusal's message says in which direction to widen the sweep and suggests learning
- * rates to add; (5) bootstrap eta* and L_min (B resamples, expanded percentile intervals as in
- * {@link io.hyperp.scaling.internal.Resampling};
- * resamples whose refit is not convex count as failures and are left out of the percentiles; with no residual
- * degrees of freedom the intervals are NaN).
+ * rates to add; (5) check that the quadratic reads the sweep: if its eta* lies more than one sweep step (and more
+ * than a factor 2) from the swept lr of lowest mean loss, or (with at least two residual degrees of freedom beyond a cubic) a cubic term
+ * in ln(lr) is significant (F test at {@link #STRUCTURE_TEST_LEVEL}), the sweep is lopsided and the quadratic is
+ * refitted on the points around the lowest loss (its swept lr and the neighbours one step either side; on the
+ * demo's lopsided basins this moves eta* from more than a step off to within half a step of the planted optimum,
+ * see LopsidedFitTest): {@link OptimalLrEstimator#LOCAL_QUADRATIC}, with the reason in the result's message;
+ * with a single run per learning rate that fit is exact and has no interval, so replicate seeds are needed to
+ * bound it; (6) bootstrap
+ * eta* and L_min of the chosen fit (B resamples, expanded percentile intervals as in
+ * {@link io.hyperp.scaling.internal.Resampling}; resamples whose refit is not convex count as failures and are
+ * left out of the percentiles; with no residual degrees of freedom the intervals are NaN); (7) call the optimum
+ * {@link OptimalLrStatus#UNRESOLVED} when the bootstrap ran but gave no interval, or an interval wider than the
+ * swept range or than {@link #MAX_INTERVAL_STEPS} sweep steps: such a sweep cannot say where the optimum is.
  *
  * <p>{@link #fit} never throws on inadequate data: it returns a result whose status says what was wrong, so a
  * caller can record a refused fit and go on. {@link #fitOrThrow} throws instead. Stateless and thread-safe.
@@ -37,6 +47,17 @@ import java.util.Objects;
 public final class OptimalLr {
     /** Number of coefficients of the quadratic. */
     private static final int P = 3;
+    /**
+     * Widest bootstrap interval of eta*, in sweep steps (the median ratio between neighbouring swept learning
+     * rates), that still counts as resolved: 2, so that the interval places the optimum within about one step on
+     * either side. A wider interval (or one wider than the swept range) makes the fit
+     * {@link OptimalLrStatus#UNRESOLVED}.
+     */
+    public static final double MAX_INTERVAL_STEPS = 2.0;
+
+    /** Level of the F test for structure in the quadratic's residuals (a significant cubic term). */
+    public static final double STRUCTURE_TEST_LEVEL = 0.05;
+
     /** Smallest grid step used when suggesting new learning rates. */
     private static final double MIN_SUGGESTION_RATIO = 2.0;
 
@@ -119,23 +140,14 @@ public final class OptimalLr {
                     excluded,
                     noBootstrap);
         }
-        double m = Arrays.stream(x).average().orElseThrow();
-        double[][] design = new double[n][];
-        for (int i = 0; i < n; i++) {
-            double u = x[i] - m;
-            design[i] = new double[] {u * u, u, 1};
-        }
-        LinearLeastSquares lls = LinearLeastSquares.of(design);
-        double[] beta = lls.solve(y);
-        QuadraticBasin basin =
-                new QuadraticBasin(beta[0], beta[1] - 2 * beta[0] * m, beta[0] * m * m - beta[1] * m + beta[2]);
-        double[] fitted = LinearLeastSquares.fitted(design, beta);
-        double r2 = rSquared(y, fitted);
-        if (!(beta[0] > 0)) {
-            String msg = notConvexMessage(beta[0], used, lrMin, lrMax, distinct);
+        Quad full = quadratic(x, y);
+        QuadraticBasin basin = full.basin();
+        double r2 = full.r2();
+        if (!(full.a() > 0)) {
+            String msg = notConvexMessage(full.a(), used, lrMin, lrMax, distinct);
             return refusal(OptimalLrStatus.NOT_CONVEX, msg, basin, r2, lrMin, lrMax, used, excluded, noBootstrap);
         }
-        double xStar = m - beta[1] / (2 * beta[0]);
+        double xStar = full.xStar();
         double etaStar = Math.exp(xStar);
         double lnBest = lnLowestMeanLoss(x, y, distinct);
         boolean edgeBest = lnBest == distinct[0] || lnBest == distinct[distinct.length - 1];
@@ -153,44 +165,271 @@ public final class OptimalLr {
                     excluded,
                     noBootstrap);
         }
-        double lossMin = beta[2] - beta[1] * beta[1] / (4 * beta[0]);
+        double step = medianGap(distinct);
+        String misread = misreadReason(full, x, y, lnBest, step);
+        Quad chosen = full;
+        double[] fx = x;
+        double[] fy = y;
+        OptimalLrEstimator estimator = OptimalLrEstimator.QUADRATIC;
+        String note = "";
+        if (misread != null) {
+            double[][] window = window(x, y, lnBest, step);
+            fx = window[0];
+            fy = window[1];
+            Quad local = quadratic(fx, fy);
+            double[] wd = Numbers.sortedDistinct(fx);
+            if (!(local.a() > 0) || local.xStar() < wd[0] || local.xStar() > wd[wd.length - 1]) {
+                String msg = Checks.fmt(
+                        "eta* unresolved: the quadratic over all points misreads the sweep (%s), and the quadratic "
+                                + "over the %d learning rates around the lowest loss (lr %s) has no optimum inside "
+                                + "them; add learning rates between %s and %s and refit",
+                        misread,
+                        wd.length,
+                        g(Math.exp(lnBest)),
+                        g(Math.exp(lnBest - step)),
+                        g(Math.exp(lnBest + step)));
+                return new OptimalLrResult(
+                        OptimalLrStatus.UNRESOLVED,
+                        msg,
+                        etaStar,
+                        Interval.UNKNOWN,
+                        full.lossMin(),
+                        Interval.UNKNOWN,
+                        basin,
+                        r2,
+                        lrMin,
+                        lrMax,
+                        used,
+                        excluded,
+                        noBootstrap,
+                        OptimalLrEstimator.QUADRATIC);
+            }
+            chosen = local;
+            estimator = OptimalLrEstimator.LOCAL_QUADRATIC;
+            note = Checks.fmt(
+                    "the quadratic over all points misreads this sweep (%s): eta* comes from the quadratic over the "
+                            + "%d learning rates from %s to %s around the lowest loss",
+                    misread, wd.length, g(Math.exp(wd[0])), g(Math.exp(wd[wd.length - 1])));
+        }
         Interval interval = Interval.UNKNOWN;
         Interval lossInterval = Interval.UNKNOWN;
         BootstrapSummary summary = noBootstrap;
         BootstrapOptions bo = options.bootstrap();
-        if (n > P && bo.resamples() > 0) {
-            double[] residuals = new double[n];
-            for (int i = 0; i < n; i++) {
-                residuals[i] = y[i] - fitted[i];
+        int nFit = fx.length;
+        if (nFit > P && bo.resamples() > 0) {
+            Quad q = chosen;
+            double[] bx = fx;
+            double[] by = fy;
+            double[] residuals = new double[nFit];
+            for (int i = 0; i < nFit; i++) {
+                residuals[i] = by[i] - q.fitted()[i];
             }
             Resampling.Draws draws = Resampling.run(
-                    bo, fitted, residuals, lls.leverages(), yStar -> vertex(m, lls.solve(yStar)), idx -> {
-                        double[][] d = Resampling.gatherRows(design, idx);
-                        if (Numbers.sortedDistinct(Resampling.gather(x, idx)).length < P) {
+                    bo,
+                    q.fitted(),
+                    residuals,
+                    q.lls().leverages(),
+                    yStar -> vertex(q.m(), q.lls().solve(yStar)),
+                    idx -> {
+                        double[][] d = Resampling.gatherRows(q.design(), idx);
+                        if (Numbers.sortedDistinct(Resampling.gather(bx, idx)).length < P) {
                             return null;
                         }
                         LinearLeastSquares sub = LinearLeastSquares.of(d);
-                        return sub.isFullRank() ? vertex(m, sub.solve(Resampling.gather(y, idx))) : null;
+                        return sub.isFullRank() ? vertex(q.m(), sub.solve(Resampling.gather(by, idx))) : null;
                     });
-            double level = Resampling.expandedLevel(bo.level(), n, P);
+            double level = Resampling.expandedLevel(bo.level(), nFit, P);
             interval = draws.interval(0, level).exp();
             lossInterval = draws.interval(1, level);
             summary = BootstrapSummary.of(bo, draws.failures(), level);
+            String why = unresolvedReason(interval, lrMin, lrMax, step);
+            if (why != null) {
+                String msg = Checks.fmt(
+                        "eta* %s unresolved: %s, so this sweep cannot place the optimum; lengthen the runs (less "
+                                + "noise), add seeds, or add learning rates between %s and %s, and refit",
+                        g(Math.exp(chosen.xStar())), why, g(Math.exp(lnBest - step)), g(Math.exp(lnBest + step)));
+                if (!note.isEmpty()) {
+                    msg = msg + " (" + note + ")";
+                }
+                return new OptimalLrResult(
+                        OptimalLrStatus.UNRESOLVED,
+                        msg,
+                        Math.exp(chosen.xStar()),
+                        interval,
+                        chosen.lossMin(),
+                        lossInterval,
+                        chosen.basin(),
+                        chosen.r2(),
+                        lrMin,
+                        lrMax,
+                        used,
+                        excluded,
+                        summary,
+                        estimator);
+            }
         }
         return new OptimalLrResult(
                 OptimalLrStatus.OK,
-                "",
-                etaStar,
+                note,
+                Math.exp(chosen.xStar()),
                 interval,
-                lossMin,
+                chosen.lossMin(),
                 lossInterval,
-                basin,
-                r2,
+                chosen.basin(),
+                chosen.r2(),
                 lrMin,
                 lrMax,
                 used,
                 excluded,
-                summary);
+                summary,
+                estimator);
+    }
+
+    /** A least-squares quadratic in centred ln(lr). */
+    private record Quad(
+            double m, double[][] design, LinearLeastSquares lls, double[] beta, double[] fitted, double r2) {
+        double a() {
+            return beta[0];
+        }
+
+        double xStar() {
+            return m - beta[1] / (2 * beta[0]);
+        }
+
+        double lossMin() {
+            return beta[2] - beta[1] * beta[1] / (4 * beta[0]);
+        }
+
+        QuadraticBasin basin() {
+            return new QuadraticBasin(beta[0], beta[1] - 2 * beta[0] * m, beta[0] * m * m - beta[1] * m + beta[2]);
+        }
+
+        double rss(double[] y) {
+            double s = 0;
+            for (int i = 0; i < y.length; i++) {
+                s += (y[i] - fitted[i]) * (y[i] - fitted[i]);
+            }
+            return s;
+        }
+    }
+
+    private static Quad quadratic(double[] x, double[] y) {
+        int n = x.length;
+        double m = Arrays.stream(x).average().orElseThrow();
+        double[][] design = new double[n][];
+        for (int i = 0; i < n; i++) {
+            double u = x[i] - m;
+            design[i] = new double[] {u * u, u, 1};
+        }
+        LinearLeastSquares lls = LinearLeastSquares.of(design);
+        double[] beta = lls.solve(y);
+        double[] fitted = LinearLeastSquares.fitted(design, beta);
+        return new Quad(m, design, lls, beta, fitted, rSquared(y, fitted));
+    }
+
+    /**
+     * Why the quadratic over all points misreads the sweep, or null: its eta* lies more than one sweep step, and
+     * more than a factor 2, from the swept lr of lowest mean loss, or (with at least two residual degrees of freedom left by a cubic) a cubic
+     * term in ln(lr) reduces the residual sum of squares significantly (F test at level
+     * {@link #STRUCTURE_TEST_LEVEL}).
+     */
+    private static String misreadReason(Quad full, double[] x, double[] y, double lnBest, double step) {
+        double off = Math.abs(full.xStar() - lnBest) / step;
+        // On grids finer than a factor 2, noise alone can move the best point by a step; a factor 2 cannot.
+        if (off > 1 && Math.abs(full.xStar() - lnBest) > Math.log(2)) {
+            return Checks.fmt(
+                    "its eta* %s lies %s sweep steps from the best swept lr %s",
+                    g(Math.exp(full.xStar())), g(Math.round(off * 100) / 100.0), g(Math.exp(lnBest)));
+        }
+        int n = x.length;
+        int dof = n - 4;
+        if (dof < 2) {
+            return null;
+        }
+        double[][] cubic = new double[n][];
+        for (int i = 0; i < n; i++) {
+            double u = x[i] - full.m();
+            cubic[i] = new double[] {u * u * u, u * u, u, 1};
+        }
+        LinearLeastSquares lls = LinearLeastSquares.of(cubic);
+        if (!lls.isFullRank()) {
+            return null;
+        }
+        double[] fit3 = LinearLeastSquares.fitted(cubic, lls.solve(y));
+        double rss3 = 0;
+        for (int i = 0; i < n; i++) {
+            rss3 += (y[i] - fit3[i]) * (y[i] - fit3[i]);
+        }
+        double rss2 = full.rss(y);
+        double scale = 0;
+        for (double v : y) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        // Residuals at round-off level (rms below 1e-9 of the losses) are an exact quadratic, not structure.
+        if (!(Math.sqrt(rss2 / n) > 1e-9 * scale)) {
+            return null;
+        }
+        double f = rss3 > 0 ? (rss2 - rss3) / (rss3 / dof) : Double.POSITIVE_INFINITY;
+        double critical = new FDistribution(null, 1, dof).inverseCumulativeProbability(1 - STRUCTURE_TEST_LEVEL);
+        if (f > critical) {
+            return Checks.fmt(
+                    "its residuals have structure: a cubic term removes %s%% of their sum of squares",
+                    g(Math.round(1000 * (rss2 - rss3) / rss2) / 10.0));
+        }
+        return null;
+    }
+
+    /**
+     * The points around the lowest loss: those at the swept lr of lowest mean loss and at its neighbours one
+     * sweep step either side (every seed's run at those learning rates).
+     */
+    private static double[][] window(double[] x, double[] y, double lnBest, double step) {
+        // Half a step of slack absorbs round-off in ln(lr) of a geometric grid.
+        double half = 1.5 * step;
+        List<double[]> keep = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (Math.abs(x[i] - lnBest) < half) {
+                keep.add(new double[] {x[i], y[i]});
+            }
+        }
+        double[][] out = new double[2][keep.size()];
+        for (int i = 0; i < keep.size(); i++) {
+            out[0][i] = keep.get(i)[0];
+            out[1][i] = keep.get(i)[1];
+        }
+        return out;
+    }
+
+    /** Why an interval leaves eta* unresolved, or null when it is narrow enough. */
+    private static String unresolvedReason(Interval interval, double lrMin, double lrMax, double step) {
+        if (!interval.isKnown()) {
+            return "the bootstrap gave no interval (most resamples found no basin)";
+        }
+        double width = Math.log(interval.high() / interval.low());
+        if (width > Math.log(lrMax / lrMin)) {
+            return Checks.fmt(
+                    "its interval [%s, %s] is wider than the swept range [%s, %s]",
+                    g(interval.low()), g(interval.high()), g(lrMin), g(lrMax));
+        }
+        if (width > MAX_INTERVAL_STEPS * step) {
+            return Checks.fmt(
+                    "its interval [%s, %s] spans %s sweep steps, more than %s",
+                    g(interval.low()),
+                    g(interval.high()),
+                    g(Math.round(width / step * 100) / 100.0),
+                    g(MAX_INTERVAL_STEPS));
+        }
+        return null;
+    }
+
+    /** Median gap between neighbouring distinct ln(lr); at least two values. */
+    private static double medianGap(double[] distinct) {
+        double[] gaps = new double[distinct.length - 1];
+        for (int i = 0; i < gaps.length; i++) {
+            gaps[i] = distinct[i + 1] - distinct[i];
+        }
+        Arrays.sort(gaps);
+        return gaps.length % 2 == 1 ? gaps[gaps.length / 2] : 0.5 * (gaps[gaps.length / 2 - 1] + gaps[gaps.length / 2]);
     }
 
     /**
@@ -248,7 +487,8 @@ public final class OptimalLr {
                 lrMax,
                 used,
                 excluded,
-                summary);
+                summary,
+                OptimalLrEstimator.QUADRATIC);
     }
 
     /** Grid ratio for suggestions: the median ratio of consecutive swept learning rates, at least 2. */

@@ -8,9 +8,12 @@ import java.util.Map;
 /**
  * The optimal learning rate of one sweep, or the refusal to name one.
  *
- * <p>When {@link #status()} is a refusal, {@link #etaStar()}, {@link #lossMin()} and the intervals are NaN
- * and {@link #message()} says why and how to widen the sweep; the basin is still reported when it could be
- * fitted (for diagnostics). Immutable and thread-safe.
+ * <p>When {@link #status()} is a refusal other than {@link OptimalLrStatus#UNRESOLVED}, {@link #etaStar()},
+ * {@link #lossMin()} and the intervals are NaN and {@link #message()} says why and how to widen the sweep; the
+ * basin is still reported when it could be fitted (for diagnostics). An unresolved result keeps its point
+ * estimate and its too-wide interval for diagnostics, and its message says how to pin the optimum down. An
+ * accepted result has an empty message, unless it used {@link OptimalLrEstimator#LOCAL_QUADRATIC}: then the
+ * message says why the full quadratic was set aside. Immutable and thread-safe.
  *
  * <p>References: Zhou et al., arXiv 2601.05049; SPEC section 7.
  *
@@ -27,6 +30,7 @@ import java.util.Map;
  * @param used the kept points
  * @param excluded the excluded points with reasons
  * @param bootstrap what the bootstrap did
+ * @param estimator the quadratic that located the optimum (all kept points, or those around the minimum)
  */
 public record OptimalLrResult(
         OptimalLrStatus status,
@@ -41,7 +45,8 @@ public record OptimalLrResult(
         double lrMax,
         List<SweepPoint> used,
         List<Exclusion> excluded,
-        BootstrapSummary bootstrap) {
+        BootstrapSummary bootstrap,
+        OptimalLrEstimator estimator) {
 
     /**
      * Copies the lists.
@@ -59,8 +64,11 @@ public record OptimalLrResult(
      * @param used the kept points
      * @param excluded the excluded points with reasons
      * @param bootstrap what the bootstrap did
+     * @param estimator the quadratic that located the optimum
+     * @throws NullPointerException if the estimator is null
      */
     public OptimalLrResult {
+        java.util.Objects.requireNonNull(estimator, "estimator");
         used = List.copyOf(used);
         excluded = List.copyOf(excluded);
     }
@@ -91,7 +99,8 @@ public record OptimalLrResult(
      * Returns the result as an ordered map for {@link io.hyperp.scaling.io.Json}: {@code eta_star, ci_low,
      * ci_high, loss_min, points} (kept points), then {@code status}, {@code refusal} (null when OK),
      * {@code excluded}, {@code curvature}, {@code r2}, {@code lr_min}, {@code lr_max}, {@code resamples},
-     * {@code bootstrap_failures}. NaN values become JSON null.
+     * {@code bootstrap_failures}, {@code estimator}, {@code note} (why the local quadratic was used, or null). NaN
+     * values become JSON null.
      *
      * @return a new mutable map
      */
@@ -111,6 +120,8 @@ public record OptimalLrResult(
         m.put("lr_max", lrMax);
         m.put("resamples", bootstrap.resamples());
         m.put("bootstrap_failures", bootstrap.failures());
+        m.put("estimator", estimator.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("note", isOk() && !message.isEmpty() ? message : null);
         return m;
     }
 }

@@ -21,7 +21,14 @@ public enum OptimalLrStatus {
      * The sweep does not bracket the optimum from above: the fitted optimum lies above the largest kept learning
      * rate, or the lowest loss is at the largest kept learning rate.
      */
-    OPTIMUM_ABOVE_RANGE;
+    OPTIMUM_ABOVE_RANGE,
+    /**
+     * A basin was fitted and brackets its optimum, but the data do not pin the optimum down: the bootstrap interval
+     * of eta* is wider than the swept range or than {@link OptimalLr#MAX_INTERVAL_STEPS} sweep steps, or the
+     * bootstrap could not give one. {@link OptimalLrResult#etaStar()} and the interval are kept for diagnostics;
+     * the message says how to lengthen or widen the sweep.
+     */
+    UNRESOLVED;
 
     /**
      * Returns whether this status is a refusal.

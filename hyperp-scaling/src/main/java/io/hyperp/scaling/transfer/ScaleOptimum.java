@@ -19,8 +19,11 @@ import java.util.Objects;
  * @param optimum the sweep's fit, accepted or refused
  * @param stepsFromSmallest \( (\ln\eta^* - \ln\eta^*_{0}) / s \), with \( \eta^*_0 \) the optimum of the smallest
  *     accepted scale and s the study's sweep step in ln(lr); NaN when this fit was refused or no step is known
+ * @param seeds the per-seed fits of this scale ({@link SeedOptima#NONE} with one seed); {@code optimum} is the fit
+ *     of all seeds' runs together
  */
-public record ScaleOptimum(Scale scale, double value, OptimalLrResult optimum, double stepsFromSmallest) {
+public record ScaleOptimum(
+        Scale scale, double value, OptimalLrResult optimum, double stepsFromSmallest, SeedOptima seeds) {
     /**
      * Validates.
      *
@@ -28,17 +31,21 @@ public record ScaleOptimum(Scale scale, double value, OptimalLrResult optimum, d
      * @param value the scale's value on the study's axis
      * @param optimum the sweep's fit, accepted or refused
      * @param stepsFromSmallest shift from the smallest accepted scale, in sweep steps, or NaN
-     * @throws NullPointerException if the scale or the fit is null
+     * @param seeds the per-seed fits, or {@link SeedOptima#NONE}
+     * @throws NullPointerException if the scale, the fit or the seeds are null
      */
     public ScaleOptimum {
         Objects.requireNonNull(scale, "scale");
         Objects.requireNonNull(optimum, "optimum");
+        Objects.requireNonNull(seeds, "seeds");
     }
 
     /**
      * Returns the scale and its fit as an ordered map for {@link io.hyperp.scaling.io.Json}: {@code value},
      * {@code status}, {@code eta_star}, {@code ci_low}, {@code ci_high}, {@code loss_min}, {@code points},
-     * {@code steps_from_smallest}, {@code refusal} (null when accepted). NaN becomes JSON null.
+     * {@code steps_from_smallest}, {@code refusal} (null when accepted), {@code note} (why a local fit was used,
+     * or null), {@code seeds}, {@code seed_eta_star} (each seed's eta*, null where refused), {@code seed_sd_ln}.
+     * NaN becomes JSON null.
      *
      * @return a new mutable map
      */
@@ -53,6 +60,14 @@ public record ScaleOptimum(Scale scale, double value, OptimalLrResult optimum, d
         m.put("points", optimum.used().size());
         m.put("steps_from_smallest", stepsFromSmallest);
         m.put("refusal", optimum.isOk() ? null : optimum.message());
+        m.put("note", optimum.isOk() && !optimum.message().isEmpty() ? optimum.message() : null);
+        m.put("seeds", Math.max(1, seeds.count()));
+        m.put(
+                "seed_eta_star",
+                seeds.perSeed().stream()
+                        .map(r -> r.isOk() ? r.etaStar() : Double.NaN)
+                        .toList());
+        m.put("seed_sd_ln", seeds.sdLn());
         return m;
     }
 }

@@ -25,6 +25,9 @@ import java.util.Objects;
  *     two learning rates
  * @param lnSpread largest minus smallest ln eta* over the accepted scales; NaN with fewer than two
  * @param spreadInSteps lnSpread / sweepStep, or NaN
+ * @param spreadInterval interval of the spread in sweep steps (see
+ *     {@link TransferQuality#acrossScales(Axis, List, List, List, List)}); unknown when an accepted optimum has no
+ *     interval or fewer than two were accepted
  * @param verdict whether the optimum stayed within one sweep step
  * @param quality fit quality and extrapolation robustness as far as measurable (metrics not measured are null)
  * @param notes one sentence per refused sweep or unmeasured metric, in the order met
@@ -36,6 +39,7 @@ public record StudyReport(
         double sweepStep,
         double lnSpread,
         double spreadInSteps,
+        io.hyperp.scaling.fit.Interval spreadInterval,
         TransferVerdict verdict,
         TransferQualityReport quality,
         List<String> notes) {
@@ -48,13 +52,15 @@ public record StudyReport(
      * @param sweepStep the sweep step in ln(lr), or NaN
      * @param lnSpread largest minus smallest accepted ln eta*, or NaN
      * @param spreadInSteps lnSpread / sweepStep, or NaN
+     * @param spreadInterval interval of the spread in sweep steps, or unknown
      * @param verdict whether the optimum stayed within one sweep step
      * @param quality the measurable quality metrics
      * @param notes refusals and unmeasured metrics
-     * @throws NullPointerException for a null axis, verdict, report or list
+     * @throws NullPointerException for a null axis, interval, verdict, report or list
      */
     public StudyReport {
         Objects.requireNonNull(axis, "axis");
+        Objects.requireNonNull(spreadInterval, "spreadInterval");
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(quality, "quality");
         lawAxes = List.copyOf(lawAxes);
@@ -77,6 +83,7 @@ public record StudyReport(
                 sweepStep,
                 lnSpread,
                 spreadInSteps,
+                spreadInterval,
                 verdict,
                 new TransferQualityReport(quality.fitQuality(), quality.extrapolation(), penalty),
                 notes);
@@ -84,7 +91,8 @@ public record StudyReport(
 
     /**
      * Returns the report as an ordered map for {@link io.hyperp.scaling.io.Json}: {@code axis}, {@code law_axes},
-     * {@code verdict}, {@code sweep_step_ln}, {@code spread_ln}, {@code spread_steps}, {@code scales} (see
+     * {@code verdict}, {@code sweep_step_ln}, {@code spread_ln}, {@code spread_steps}, {@code spread_steps_low},
+     * {@code spread_steps_high}, {@code scales} (see
      * {@link ScaleOptimum#toMap()}), {@code quality} (see {@link TransferQualityReport#toMap()}), {@code notes}.
      *
      * @return a new mutable map
@@ -101,6 +109,8 @@ public record StudyReport(
         m.put("sweep_step_ln", sweepStep);
         m.put("spread_ln", lnSpread);
         m.put("spread_steps", spreadInSteps);
+        m.put("spread_steps_low", spreadInterval.low());
+        m.put("spread_steps_high", spreadInterval.high());
         List<Object> s = new ArrayList<>();
         for (ScaleOptimum o : scales) {
             s.add(o.toMap());

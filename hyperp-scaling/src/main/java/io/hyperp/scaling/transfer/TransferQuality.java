@@ -1,6 +1,7 @@
 package io.hyperp.scaling.transfer;
 
 import io.hyperp.scaling.fit.BootstrapOptions;
+import io.hyperp.scaling.fit.Interval;
 import io.hyperp.scaling.fit.Leverage;
 import io.hyperp.scaling.fit.LossVsCompute;
 import io.hyperp.scaling.fit.OptimalLrResult;
@@ -12,6 +13,7 @@ import io.hyperp.scaling.sweep.SweepPoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * The transfer-quality report of SPEC section 7, after Kalra and Barkeshli's three metrics: (1) fit quality,
@@ -28,6 +30,17 @@ import java.util.Objects;
  * arXiv 2603.28743; SPEC section 7.
  */
 public final class TransferQuality {
+    /** Level of the spread's interval. */
+    public static final double SPREAD_LEVEL = 0.95;
+
+    /** Draws behind the spread's interval. */
+    public static final int SPREAD_DRAWS = 4000;
+
+    /** Seed of the spread's draws (fixed, so that a report is reproducible). */
+    public static final long SPREAD_SEED = 20261204L;
+
+    private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
+
     private static final BootstrapOptions NO_BOOTSTRAP =
             BootstrapOptions.defaults().withResamples(0);
 
@@ -186,19 +199,8 @@ public final class TransferQuality {
     }
 
     /**
-     * The report of a study with one learning-rate sweep per scale along {@code axis}.
-     *
-     * <p>Steps: (1) order the scales by {@code axis}; (2) read the sweep step s, the median over sweeps of each
-     * sweep's median gap between neighbouring distinct ln(lr) (excluded runs count: they were swept); (3) over the
-     * accepted optima, the spread \( \max \ln\eta^* - \min \ln\eta^* \) and its size in steps; the verdict is
-     * {@link TransferVerdict#BEYOND_ONE_STEP} when the spread exceeds s, {@link TransferVerdict#WITHIN_ONE_STEP}
-     * when it does not and every sweep was accepted, else {@link TransferVerdict#UNDETERMINED}; (4) metric 1,
-     * {@link #fitQuality} of the law \( \eta^* = c \prod_a x_a^{e_a} \), \( a \in \) {@code lawAxes}, over the
-     * accepted optima; (5) metric 2, {@link #extrapolation(List, double[], List, Scale, OptimalLrResult)} with the
-     * largest accepted scale held out and the law fitted to the accepted scales below it. A refused sweep, or a
-     * metric the data cannot support (too few accepted optima, collinear predictors), is recorded in
-     * {@link StudyReport#notes()} rather than thrown. Metric 3 needs loss-versus-compute fits; add it with
-     * {@link StudyReport#withPenalty(AsymptoticPenalty)}.
+     * The report of a study with one learning-rate sweep per scale along {@code axis}, one seed each:
+     * {@link #acrossScales(Axis, List, List, List, List)} without seed replicates.
      *
      * <p>Stateless and thread-safe; the arguments are not modified.
      *
@@ -214,6 +216,48 @@ public final class TransferQuality {
      */
     public static StudyReport acrossScales(
             Axis axis, List<Scale> scales, List<OptimalLrResult> optima, List<Axis> lawAxes) {
+        return acrossScales(axis, scales, optima, lawAxes, List.of());
+    }
+
+    /**
+     * The report of a study with one learning-rate sweep per scale along {@code axis}, each sweep possibly run
+     * with several seeds.
+     *
+     * <p>Steps: (1) order the scales by {@code axis}; (2) read the sweep step s, the median over sweeps of each
+     * sweep's median gap between neighbouring distinct ln(lr) (excluded runs count: they were swept); (3) over the
+     * accepted optima, the spread \( \max \ln\eta^* - \min \ln\eta^* \), its size in steps, and its interval:
+     * each accepted \( \ln\eta^*_i \) is taken as normal with standard deviation
+     * \( \sigma_i = \max(w_i / (2 z), \mathrm{sd}_i / \sqrt{n_i}) \), \( w_i \) the width in ln of its
+     * bootstrap interval at level \( \ell \), \( z = \Phi^{-1}((1+\ell)/2) \), \( \mathrm{sd}_i \) the
+     * seed-to-seed standard deviation of ln eta* over its \( n_i \ge 2 \) seeds ({@code seeds}); the interval is
+     * the central {@value #SPREAD_LEVEL} range of the spread over {@value #SPREAD_DRAWS} seeded draws; (4) the
+     * verdict: {@link TransferVerdict#BEYOND_ONE_STEP} when the interval lies above one step,
+     * {@link TransferVerdict#WITHIN_ONE_STEP} when it lies at or below one step and every sweep was accepted, else
+     * {@link TransferVerdict#UNDETERMINED} with a note saying which sweep to widen or lengthen, or that the
+     * spread's interval straddles one step; (5) metric 1, {@link #fitQuality} of the law
+     * \( \eta^* = c \prod_a x_a^{e_a} \), \( a \in \) {@code lawAxes}, over the accepted optima; (6) metric 2,
+     * {@link #extrapolation(List, double[], List, Scale, OptimalLrResult)} with the largest accepted scale held
+     * out and the law fitted to the accepted scales below it. A refused or unresolved sweep, or a metric the data
+     * cannot support, is recorded in {@link StudyReport#notes()} rather than thrown.
+     *
+     * <p>Stateless and thread-safe; the arguments are not modified.
+     *
+     * @param axis the axis along which the scales differ, e.g. {@link Axis#WIDTH}
+     * @param scales each sweep's scale
+     * @param optima each sweep's fit over all its seeds' runs, accepted or refused
+     * @param lawAxes predictors of the law for metrics 1 and 2 (empty: the optimum is claimed constant)
+     * @param seeds per scale, the fits of each seed alone (empty list: one seed everywhere)
+     * @return the report
+     * @throws IllegalArgumentException as {@link #acrossScales(Axis, List, List, List)}, or if {@code seeds} is
+     *     neither empty nor one entry per scale
+     * @throws NullPointerException for a null argument or element
+     */
+    public static StudyReport acrossScales(
+            Axis axis, List<Scale> scales, List<OptimalLrResult> optima, List<Axis> lawAxes, List<SeedOptima> seeds) {
+        Objects.requireNonNull(seeds, "seeds");
+        if (!seeds.isEmpty()) {
+            Checks.sameLength(scales.size(), "scales", seeds.size(), "seeds");
+        }
         Objects.requireNonNull(axis, "axis");
         Objects.requireNonNull(scales, "scales");
         Objects.requireNonNull(optima, "optima");
@@ -238,7 +282,9 @@ public final class TransferQuality {
                             i, a.label(), s.values().keySet());
                 }
             }
-            ordered.add(new ScaleOptimum(s, s.get(axis), r, Double.NaN));
+            SeedOptima so =
+                    seeds.isEmpty() ? SeedOptima.NONE : Objects.requireNonNull(seeds.get(i), "seeds[" + i + "]");
+            ordered.add(new ScaleOptimum(s, s.get(axis), r, Double.NaN, so));
         }
         ordered.sort(java.util.Comparator.comparingDouble(ScaleOptimum::value));
         for (int i = 1; i < ordered.size(); i++) {
@@ -279,31 +325,65 @@ public final class TransferQuality {
             }
             for (ScaleOptimum o : ordered) {
                 double shift = o.optimum().isOk() ? (Math.log(o.optimum().etaStar()) - ln0) / step : Double.NaN;
-                withSteps.add(new ScaleOptimum(o.scale(), o.value(), o.optimum(), shift));
+                withSteps.add(new ScaleOptimum(o.scale(), o.value(), o.optimum(), shift, o.seeds()));
             }
         } else {
             withSteps.addAll(ordered);
         }
         double spreadInSteps = lnSpread / step;
+        List<String> noInterval = new ArrayList<>();
+        Interval spreadInterval = accepted.size() >= 2 && !Double.isNaN(step)
+                ? spreadInterval(axis, accepted, step, noInterval)
+                : Interval.UNKNOWN;
+        List<String> unaccepted = new ArrayList<>();
+        for (ScaleOptimum o : ordered) {
+            if (!o.optimum().isOk()) {
+                unaccepted.add(Checks.fmt(
+                        "%s %s (%s)",
+                        axis.label(),
+                        SweepPoint.format(o.value()),
+                        o.optimum().status().name().toLowerCase(java.util.Locale.ROOT)));
+            }
+        }
         TransferVerdict verdict;
         if (accepted.size() < 2) {
             verdict = TransferVerdict.UNDETERMINED;
             notes.add(Checks.fmt(
-                    "verdict undetermined: %d accepted optim%s, at least 2 are needed",
-                    accepted.size(), accepted.size() == 1 ? "um" : "a"));
+                    "verdict undetermined: %d accepted optim%s, at least 2 are needed%s",
+                    accepted.size(),
+                    accepted.size() == 1 ? "um" : "a",
+                    unaccepted.isEmpty()
+                            ? ""
+                            : "; widen or lengthen the sweeps of " + String.join(", ", unaccepted)
+                                    + " as their notes say"));
         } else if (Double.isNaN(step)) {
             verdict = TransferVerdict.UNDETERMINED;
             notes.add("verdict undetermined: no sweep has two distinct learning rates, so no sweep step is known");
-        } else if (spreadInSteps > 1) {
+        } else if (spreadInterval.isKnown() && spreadInterval.low() > 1) {
             verdict = TransferVerdict.BEYOND_ONE_STEP;
-        } else if (accepted.size() < ordered.size()) {
+        } else if (!unaccepted.isEmpty()) {
             verdict = TransferVerdict.UNDETERMINED;
             notes.add(Checks.fmt(
-                    "verdict undetermined: the accepted optima lie within one sweep step, but %d of %d "
-                            + "sweeps were refused",
-                    ordered.size() - accepted.size(), ordered.size()));
-        } else {
+                    "verdict undetermined: %d of %d sweeps gave no accepted optimum (%s); widen or lengthen those "
+                            + "sweeps as their notes say",
+                    unaccepted.size(), ordered.size(), String.join(", ", unaccepted)));
+        } else if (!spreadInterval.isKnown()) {
+            verdict = TransferVerdict.UNDETERMINED;
+            notes.add(Checks.fmt(
+                    "verdict undetermined: the optimum of %s has no interval (no residual degrees of freedom, or "
+                            + "no bootstrap), so the spread's uncertainty is unknown; add learning rates or seeds",
+                    String.join(", ", noInterval)));
+        } else if (spreadInterval.high() <= 1) {
             verdict = TransferVerdict.WITHIN_ONE_STEP;
+        } else {
+            verdict = TransferVerdict.UNDETERMINED;
+            notes.add(Checks.fmt(
+                    "verdict undetermined: the eta* spread is %s sweep steps, but its %s%% interval [%s, %s] "
+                            + "straddles one step; lengthen the runs or add seeds to narrow the optima's intervals",
+                    Numbers.g(Math.round(spreadInSteps * 1000) / 1000.0),
+                    Numbers.g(100 * SPREAD_LEVEL),
+                    Numbers.g(Math.round(spreadInterval.low() * 1000) / 1000.0),
+                    Numbers.g(Math.round(spreadInterval.high() * 1000) / 1000.0)));
         }
         FitQuality fq = null;
         int k = lawAxes.size();
@@ -352,9 +432,58 @@ public final class TransferQuality {
                 step,
                 lnSpread,
                 spreadInSteps,
+                spreadInterval,
                 verdict,
                 new TransferQualityReport(fq, ex, null),
                 notes);
+    }
+
+    /**
+     * The interval of the spread in steps (step 3 of {@link #acrossScales(Axis, List, List, List, List)}), or
+     * unknown, naming in {@code noInterval} each accepted scale without an interval.
+     */
+    private static Interval spreadInterval(
+            Axis axis, List<ScaleOptimum> accepted, double step, List<String> noInterval) {
+        int k = accepted.size();
+        double[] mean = new double[k];
+        double[] sd = new double[k];
+        for (int i = 0; i < k; i++) {
+            ScaleOptimum o = accepted.get(i);
+            Interval iv = o.optimum().interval();
+            mean[i] = Math.log(o.optimum().etaStar());
+            if (!iv.isKnown()) {
+                noInterval.add(axis.label() + " " + SweepPoint.format(o.value()));
+                continue;
+            }
+            double z = NORMAL.inverseCumulativeProbability(
+                    (1 + o.optimum().bootstrap().level()) / 2);
+            sd[i] = Math.log(iv.high() / iv.low()) / (2 * z);
+            SeedOptima seeds = o.seeds();
+            double seedSd = seeds.sdLn();
+            if (seeds.accepted() >= 2 && Double.isFinite(seedSd)) {
+                sd[i] = Math.max(sd[i], seedSd / Math.sqrt(seeds.accepted()));
+            }
+        }
+        if (!noInterval.isEmpty()) {
+            return Interval.UNKNOWN;
+        }
+        java.util.Random rng = new java.util.Random(SPREAD_SEED);
+        double[] spreads = new double[SPREAD_DRAWS];
+        for (int b = 0; b < SPREAD_DRAWS; b++) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < k; i++) {
+                double v = mean[i] + sd[i] * rng.nextGaussian();
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            spreads[b] = (hi - lo) / step;
+        }
+        java.util.Arrays.sort(spreads);
+        double tail = (1 - SPREAD_LEVEL) / 2;
+        return new Interval(
+                spreads[(int) Math.floor(tail * (SPREAD_DRAWS - 1))],
+                spreads[(int) Math.ceil((1 - tail) * (SPREAD_DRAWS - 1))]);
     }
 
     /** Median over sweeps of each sweep's median gap between neighbouring distinct ln(lr); NaN if none. */

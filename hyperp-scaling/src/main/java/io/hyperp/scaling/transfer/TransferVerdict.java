@@ -8,13 +8,16 @@ package io.hyperp.scaling.transfer;
  * <p>References: Ren et al., arXiv 2603.28743 (HyperP); SPEC sections 4 and 7.
  */
 public enum TransferVerdict {
-    /** Every scale's optimum was accepted and all of them lie within one sweep step of each other. */
+    /**
+     * Every scale's optimum was accepted and the whole interval of their spread lies within one sweep step.
+     */
     WITHIN_ONE_STEP,
-    /** The accepted optima already spread over more than one sweep step. */
+    /** The accepted optima spread over more than one sweep step, with the whole interval of the spread beyond. */
     BEYOND_ONE_STEP,
     /**
-     * The data cannot decide: fewer than two accepted optima, no sweep step could be read, or a scale was refused
-     * while the accepted ones lie within one step.
+     * The data cannot decide: fewer than two accepted optima, no sweep step could be read, a scale was refused or
+     * unresolved while the accepted ones do not already spread beyond one step, an accepted optimum has no
+     * interval, or the interval of the spread straddles one step.
      */
     UNDETERMINED
 }

@@ -178,7 +178,7 @@ class TransferQualityTest {
                         .startsWith("width 256: sweep refused (optimum_above_range): optimum not " + "bracketed"),
                 r.notes().get(0));
         assertTrue(
-                r.notes().stream().anyMatch(n -> n.contains("1 of 3 sweeps were refused")),
+                r.notes().stream().anyMatch(n -> n.contains("1 of 3 sweeps gave no accepted optimum")),
                 r.notes().toString());
         assertTrue(Double.isNaN(r.scales().get(1).stepsFromSmallest()));
         assertEquals(2, r.quality().fitQuality().lnErrors().size());
