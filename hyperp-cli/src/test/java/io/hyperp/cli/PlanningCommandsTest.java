@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code hyperp transfer} along every axis and rule, and {@code hyperp plan}.
  *
  * <p>The demo fixture ({@code demo-width-runs.csv} and {@code demo-width-summary.json}) is the output of one
- * default {@code hyperp demo} run (widths 32, 64, 128; five learning rates per width for HyperP and the Muon
- * baseline; 180 steps; seed 1), checked in unchanged so the test needs no training.
+ * default {@code hyperp demo} run (widths 64, 96, 128; five learning rates per width for HyperP and the Muon
+ * baseline; 180 steps; seed 1), checked in unchanged so the test needs no training. In it every HyperP sweep
+ * places its optimum, and the baseline's width-64 sweep is unresolved (its interval is wider than the
+ * swept range), which {@code plan} must refuse as the demo did.
  */
 class PlanningCommandsTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -49,7 +51,11 @@ class PlanningCommandsTest {
     }
 
     private static JsonNode json(CliRunner.Result r) throws IOException {
-        assertEquals(0, r.status(), r.err());
+        return json(r, 0);
+    }
+
+    private static JsonNode json(CliRunner.Result r, int status) throws IOException {
+        assertEquals(status, r.status(), r.err());
         return MAPPER.readTree(r.out());
     }
 
@@ -281,65 +287,84 @@ class PlanningCommandsTest {
     class Plan {
         @Test
         void demoRuns_reproducesTheDemosOptimaPerWidth() throws IOException {
-            for (String method : List.of("hyperp", "muon")) {
-                JsonNode n = json(run(
-                        "plan",
-                        "--csv",
-                        runs.toString(),
-                        "--where",
-                        "method=" + method,
-                        "--scale-by",
-                        "width",
-                        "--target-width",
-                        "256",
-                        "--rule",
-                        "hyperp",
-                        "--json"));
-                JsonNode demo = summary.get("methods").get(method).get("optima");
-                assertEquals(3, n.get("bases").size());
-                for (int i = 0; i < 3; i++) {
-                    JsonNode b = n.get("bases").get(i);
-                    JsonNode d = demo.get(i);
-                    assertEquals(
-                            d.get("width").asDouble(),
-                            b.get("scale").get("width").asDouble(),
-                            0.0);
-                    // the same points, options and seeded bootstrap as the demo: identical numbers
-                    assertEquals(d.get("eta_star").asDouble(), b.get("eta_star").asDouble(), 0.0, method);
-                    assertEquals(
-                            d.get("interval_low").asDouble(), b.get("ci_low").asDouble(), 0.0, method);
-                    assertEquals(
-                            d.get("interval_high").asDouble(), b.get("ci_high").asDouble(), 0.0, method);
-                }
+            String[] plan = args(
+                    "plan",
+                    "--csv",
+                    runs.toString(),
+                    "--where",
+                    "method=hyperp",
+                    "--scale-by",
+                    "width",
+                    "--target-width",
+                    "256",
+                    "--rule",
+                    "hyperp",
+                    "--json");
+            JsonNode n = json(run(plan));
+            JsonNode demo = summary.get("methods").get("hyperp").get("optima");
+            assertEquals(3, n.get("bases").size());
+            for (int i = 0; i < 3; i++) {
+                JsonNode b = n.get("bases").get(i);
+                JsonNode d = demo.get(i);
+                assertEquals("OK", d.get("status").asText());
+                assertEquals(
+                        d.get("width").asDouble(), b.get("scale").get("width").asDouble(), 0.0);
+                // the same points, options and seeded bootstrap as the demo: identical numbers
+                assertEquals(d.get("eta_star").asDouble(), b.get("eta_star").asDouble(), 0.0);
+                assertEquals(d.get("interval_low").asDouble(), b.get("ci_low").asDouble(), 0.0);
+                assertEquals(d.get("interval_high").asDouble(), b.get("ci_high").asDouble(), 0.0);
             }
+            // the baseline's width-64 sweep was unresolved in the demo: plan refuses it with the demo's reason
+            JsonNode muon64 = summary.get("methods").get("muon").get("optima").get(0);
+            assertEquals(64, muon64.get("width").asInt());
+            assertEquals("UNRESOLVED", muon64.get("status").asText());
+            CliRunner.Result refused = run(concat(
+                    args("plan", "--csv", runs.toString(), "--where", "method=muon", "--scale-by", "width"),
+                    "--target-width",
+                    "256",
+                    "--rule",
+                    "hyperp"));
+            assertEquals(HyperpCli.EXIT_REFUSED, refused.status(), refused.err());
+            assertEquals(1, refused.errLines().length, refused.err());
+            assertTrue(
+                    refused.err()
+                            .contains("base width 64 refused: "
+                                    + muon64.get("message").asText()),
+                    refused.err());
+            assertTrue(refused.out().contains("refused"), refused.out());
         }
 
         @Test
         void demoRuns_largestWidthFromTheSmaller_matchesOptimumAcross() throws IOException {
-            JsonNode across = json(run(
-                    "optimum", "--csv", runs.toString(), "--group-by", "method,width", "--across", "width", "--json"));
-            JsonNode acrossPower = json(run(
-                    "optimum",
-                    "--csv",
-                    runs.toString(),
-                    "--group-by",
-                    "method,width",
-                    "--across",
-                    "width",
-                    "--law",
-                    "power",
-                    "--json"));
+            // the baseline's width-64 group is refused, which makes optimum's exit status 1 (its JSON is complete)
+            JsonNode across = json(
+                    run(
+                            "optimum",
+                            "--csv",
+                            runs.toString(),
+                            "--group-by",
+                            "method,width",
+                            "--across",
+                            "width",
+                            "--json"),
+                    HyperpCli.EXIT_REFUSED);
+            JsonNode acrossPower = json(
+                    run(
+                            "optimum",
+                            "--csv",
+                            runs.toString(),
+                            "--group-by",
+                            "method,width",
+                            "--across",
+                            "width",
+                            "--law",
+                            "power",
+                            "--json"),
+                    HyperpCli.EXIT_REFUSED);
             for (int m = 0; m < 2; m++) {
                 String method =
                         across.get("studies").get(m).get("group").get("method").asText();
                 double reported = across.get("studies")
-                        .get(m)
-                        .get("quality")
-                        .get("extrapolation")
-                        .get("eta_predicted")
-                        .asDouble();
-                double reportedPower = acrossPower
-                        .get("studies")
                         .get(m)
                         .get("quality")
                         .get("extrapolation")
@@ -356,6 +381,17 @@ class PlanningCommandsTest {
                                 .asDouble(),
                         reported,
                         0.0);
+                if (!"hyperp".equals(method)) {
+                    // the baseline's width-64 base is unresolved: plan refuses it (see the test above)
+                    continue;
+                }
+                double reportedPower = acrossPower
+                        .get("studies")
+                        .get(m)
+                        .get("quality")
+                        .get("extrapolation")
+                        .get("eta_predicted")
+                        .asDouble();
                 String[] plan = args(
                         "plan",
                         "--csv",
@@ -363,7 +399,7 @@ class PlanningCommandsTest {
                         "--where",
                         "method=" + method,
                         "--where",
-                        "width=32,64",
+                        "width=64,96",
                         "--scale-by",
                         "width",
                         "--target-width",
@@ -462,7 +498,7 @@ class PlanningCommandsTest {
                     "target tokens (1e9) has no base: the runs have no constant 'tokens' column");
             assertBadInput(
                     run(concat(base, "--target-width", "256", "--rule", "hyperp")),
-                    "base width=32 mixes method 'hyperp' and 'muon'; keep one with --where method=hyperp");
+                    "base width=64 mixes method 'hyperp' and 'muon'; keep one with --where method=hyperp");
             assertBadInput(
                     run(concat(
                             base,
@@ -494,7 +530,7 @@ class PlanningCommandsTest {
                     run("plan", "--csv", runs.toString(), "--scale-by", "heads", "--target-width", "256"),
                     "unknown axis 'heads'");
             assertBadInput(
-                    run(concat(base, "--where", "method=hyperp", "--where", "width=32", "--target-width", "256")),
+                    run(concat(base, "--where", "method=hyperp", "--where", "width=64", "--target-width", "256")),
                     "1 base scale cannot fit a power law in width; add base scales, use --fit constant or choose a rule");
         }
     }
