@@ -9,5 +9,9 @@
  * an array has been seen; everywhere else (other backends, non-contiguous views) they run as ND4J
  * ops. Methods name what they overwrite; every other argument is read only. Instances are not
  * thread-safe.
+ *
+ * <p>{@link io.hyperp.core.linalg.BlasLibrary} says which OpenBLAS the CPU backend runs on (version and
+ * chosen core), logged once at first use, with a warning and its fix when that combination is known
+ * to be slow.
  */
 package io.hyperp.core.linalg;

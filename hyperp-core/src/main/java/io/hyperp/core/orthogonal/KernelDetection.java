@@ -1,5 +1,6 @@
 package io.hyperp.core.orthogonal;
 
+import io.hyperp.core.linalg.BlasLibrary;
 import io.hyperp.core.param.ParamRole;
 import io.hyperp.core.param.ParamSpec;
 import java.util.Locale;
@@ -36,6 +37,8 @@ final class KernelDetection {
     }
 
     private static Result detectAndLog() {
+        // HyperP's first use of ND4J: say which BLAS the CPU backend runs on, and warn if it is a slow one.
+        BlasLibrary.checkOnce();
         Result r = detect();
         LOG.info("Newton-Schulz matrix products: {}", r.reason());
         return r;
