@@ -14,6 +14,11 @@ STEPS=${HYPERP_CLUSTER_STEPS:-40}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hyperp-cluster.XXXXXX")
 SPARK_HOME="$WORK/spark-home"
 export SPARK_HOME
+export SPARK_LOCAL_IP=127.0.0.1
+# a Spark distribution says its Scala version by its layout; this one is laid out from Maven jars
+export SPARK_SCALA_VERSION=2.13
+# the CLI jar sets Spark's loggers to warn; the master and workers log at info (registration is checked below)
+DAEMON_LOG=-Dorg.slf4j.simpleLogger.log.org.apache.spark=info
 PIDS=()
 t_start=$(date +%s)
 
@@ -47,12 +52,14 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 # The driver: Spark settings as system properties (SparkConf reads spark.*), harmless for the local engine.
 SPARK_CONF=(-Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 -Dspark.executor.memory=2g)
 hyperp() { nice -n 15 "$JAVA" $ADD_OPENS -Xmx2g "${SPARK_CONF[@]}" -cp "$CP" io.hyperp.cli.HyperpCli "$@"; }
+# in the background: exec, so that $! is the driver JVM itself (a kill reaches the driver, not a subshell)
+hyperp_bg() { exec nice -n 15 "$JAVA" $ADD_OPENS -Xmx2g "${SPARK_CONF[@]}" -cp "$CP" io.hyperp.cli.HyperpCli "$@"; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 MASTER="spark://127.0.0.1:$PORT"
 
-nice -n 15 "$JAVA" $ADD_OPENS -Xmx512m -cp "$CP" org.apache.spark.deploy.master.Master \
+nice -n 15 "$JAVA" $ADD_OPENS $DAEMON_LOG -Xmx512m -cp "$CP" org.apache.spark.deploy.master.Master \
   --host 127.0.0.1 --port "$PORT" --webui-port 0 >"$WORK/master.log" 2>&1 &
 PIDS+=($!)
 for i in $(seq 1 60); do
@@ -63,13 +70,13 @@ done
 WORKER_PIDS=()
 for w in 1 2; do
   mkdir -p "$WORK/worker$w"
-  nice -n 15 "$JAVA" $ADD_OPENS -Xmx512m -cp "$CP" org.apache.spark.deploy.worker.Worker \
+  nice -n 15 "$JAVA" $ADD_OPENS $DAEMON_LOG -Xmx512m -cp "$CP" org.apache.spark.deploy.worker.Worker \
     --host 127.0.0.1 --cores 1 --memory 3g --webui-port 0 --work-dir "$WORK/worker$w" "$MASTER" \
     >"$WORK/worker$w.log" 2>&1 &
   PIDS+=($!)
   WORKER_PIDS+=($!)
 done
-for i in $(seq 1 60); do
+for i in $(seq 1 120); do
   [ "$(grep -l 'Successfully registered with master' "$WORK"/worker*.log 2>/dev/null | wc -l)" = 2 ] && break
   sleep 1
 done
@@ -96,7 +103,7 @@ losses "$WORK/ref/runs.csv" >"$WORK/ref.losses"
 
 # 1. Spark, one executor killed mid-sweep.
 t0=$(date +%s)
-hyperp "${SWEEP[@]}" --engine spark --master "$MASTER" --out "$WORK/spark" \
+hyperp_bg "${SWEEP[@]}" --engine spark --master "$MASTER" --out "$WORK/spark" \
   >"$WORK/spark.log" 2>&1 &
 DRIVER=$!
 PIDS+=($DRIVER)
@@ -129,7 +136,7 @@ log "second run of the same command: no work"
 for engine in spark local; do
   out="$WORK/kill-$engine"
   if [ "$engine" = spark ]; then args=(--engine spark --master "$MASTER"); else args=(--threads 2); fi
-  hyperp "${SWEEP[@]}" "${args[@]}" --out "$out" >"$WORK/kill-$engine.log" 2>&1 &
+  hyperp_bg "${SWEEP[@]}" "${args[@]}" --out "$out" >"$WORK/kill-$engine.log" 2>&1 &
   d=$!
   PIDS+=($d)
   while kill -0 "$d" 2>/dev/null && [ "$(cells_done "$out")" -lt 3 ]; do sleep 0.2; done
@@ -145,6 +152,8 @@ for engine in spark local; do
   [ "$after" = "$N" ] || fail "$engine: $after of $N cells after the rerun"
   resumed=$(sed -n 's/.* \([0-9]*\) trained, \([0-9]*\) resumed.*/\2/p' "$WORK/rerun-$engine.log")
   [ "$resumed" -ge "$before" ] || fail "$engine: rerun resumed $resumed cells, but $before had finished"
+  [ "$resumed" -lt "$N" ] || fail "$engine: the killed driver's sweep went on finishing cells (rerun had nothing to do)"
+  kill -0 "$d" 2>/dev/null && fail "$engine: driver $d still alive"
   losses "$out/runs.csv" >"$WORK/kill-$engine.losses"
   diff "$WORK/ref.losses" "$WORK/kill-$engine.losses" >/dev/null || fail "$engine: losses after the resume differ"
   log "$engine: rerun resumed $resumed, trained $(( N - resumed )); every cell once, same losses"
