@@ -45,6 +45,7 @@ public final class HyperpCli implements Callable<Integer> {
     static List<Object> subcommands() {
         return List.of(
                 new io.hyperp.cli.demo.DemoCommand(),
+                new SweepCommand(),
                 new OptimumCommand(),
                 new FitLawCommand(),
                 new TransferCommand(),

@@ -6,6 +6,8 @@
  * {@link io.hyperp.scaling.transfer.TransferQuality}). {@code transfer} moves a base learning rate along every axis
  * under every rule of {@link io.hyperp.scaling.transfer.PlanningRule} ({@code --compare} for all of them);
  * {@code plan} goes from sweep CSVs at base scales to a target ({@link io.hyperp.scaling.transfer.LrPlanner}).
+ * {@code sweep} ({@link io.hyperp.cli.SweepCommand}) runs a sweep plan through the sweep runner of hyperp-sweep on
+ * the local engine or on Apache Spark, with {@link io.hyperp.cli.SweepProgressBar} as its progress display.
  *
  * <p>Exit status: 0 on success; 1 when a sweep's optimum was refused (the output says why) or on an internal
  * error; 2 on bad input (missing option or column, non-numeric or negative value, too few points, unknown rule),

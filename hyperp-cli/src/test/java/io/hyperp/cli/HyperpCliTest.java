@@ -61,21 +61,21 @@ class HyperpCliTest {
     void help_listsEveryCommand() {
         CliRunner.Result r = CliRunner.run("--help");
         assertEquals(0, r.status());
-        for (String name : List.of("demo", "optimum", "fit-law", "transfer", "plan", "leverage")) {
+        for (String name : List.of("demo", "sweep", "optimum", "fit-law", "transfer", "plan", "leverage")) {
             assertTrue(r.out().contains(name), r.out());
         }
     }
 
     @Test
     void noCommand_badInputNamingCommands() {
-        assertBadInput(CliRunner.run(), "missing command (demo, optimum, fit-law, transfer, plan, leverage)");
+        assertBadInput(CliRunner.run(), "missing command (demo, sweep, optimum, fit-law, transfer, plan, leverage)");
     }
 
     @Test
     void subcommands_registeredOnce() {
         CommandLine cl = HyperpCli.commandLine();
         assertEquals(
-                List.of("demo", "optimum", "fit-law", "transfer", "plan", "leverage"),
+                List.of("demo", "sweep", "optimum", "fit-law", "transfer", "plan", "leverage"),
                 List.copyOf(cl.getSubcommands().keySet()));
     }
 

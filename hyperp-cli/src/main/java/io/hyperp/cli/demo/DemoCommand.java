@@ -1,25 +1,28 @@
 package io.hyperp.cli.demo;
 
+import io.hyperp.cli.SweepProgressBar;
 import io.hyperp.demo.data.ByteCorpus;
 import io.hyperp.demo.gpt.NdThreads;
 import io.hyperp.demo.train.DemoPlan;
-import io.hyperp.demo.train.TrainRun;
-import io.hyperp.demo.train.TrainRunResult;
+import io.hyperp.demo.train.DemoTrainer;
+import io.hyperp.sweep.CellResult;
+import io.hyperp.sweep.CellStatus;
+import io.hyperp.sweep.LocalEngine;
+import io.hyperp.sweep.ResultStore;
+import io.hyperp.sweep.SweepCell;
+import io.hyperp.sweep.SweepOutcome;
+import io.hyperp.sweep.SweepPlan;
+import io.hyperp.sweep.SweepRunner;
+import io.hyperp.sweep.Trainer;
+import io.hyperp.sweep.Trainers;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,8 +38,10 @@ import picocli.CommandLine.Spec;
  * model grows. Writes {@code runs.csv}, {@code curves.csv}, {@code summary.json}, PNG plots and
  * {@code report.html} into {@code --out} (see {@link DemoReport}).
  *
- * <p>Independent runs train in parallel, one per thread with single-threaded ND4J ops (small models
- * are faster that way); each run is deterministic for its seed.
+ * <p>The runs go through the sweep runner (hyperp-sweep) with the {@link DemoTrainer} on a local pool:
+ * independent runs train in parallel, one per thread with single-threaded ND4J ops (small models are
+ * faster that way); each run is deterministic for its seed; each finished run is kept in
+ * {@code --out}/cells, so running the same command again resumes instead of starting over.
  */
 @Command(
         name = "demo",
@@ -99,7 +104,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        DemoPlan plan = plan();
+        Map<String, String> settings = settings();
+        DemoPlan plan = DemoTrainer.plan(settings).withSeeds(seeds);
+        SweepPlan sweep = DemoTrainer.sweepPlan(settings, seeds);
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (nThreads < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be >= 1, found " + nThreads);
@@ -109,13 +116,8 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new ParameterException(spec.commandLine(), "--out " + out + " is not a writable directory: " + e);
         }
-        if (nThreads > 1) {
-            NdThreads.parallelModels();
-        } else {
-            NdThreads.singleModel();
-        }
-        ByteCorpus corpus =
-                tiny ? ByteCorpus.load(ByteCorpus.DEFAULT_RESOURCE, 200_000, 0.1) : ByteCorpus.loadDefault();
+        Trainer trainer = Trainers.loadAndSetUp(DemoTrainer.NAME, nThreads);
+        ByteCorpus corpus = DemoTrainer.corpus(settings);
         o.printf(
                 Locale.ROOT,
                 "hyperp demo: %s%n  corpus %s; %d parallel runs (ND4J %s)%n",
@@ -125,13 +127,14 @@ public final class DemoCommand implements Callable<Integer> {
                 NdThreads.describe());
         o.flush();
         long t0 = System.nanoTime();
-        List<DemoReport.Run> runs = train(plan, corpus, nThreads, o);
+        List<DemoReport.Run> runs = train(plan, sweep, trainer, nThreads, o);
         double wall = (System.nanoTime() - t0) / 1e9;
         new DemoReport(plan, runs, seed, wall).write(out, o);
         return 0;
     }
 
-    private DemoPlan plan() {
+    /** The settings of the demo trainer for the chosen study (validating the options). */
+    private Map<String, String> settings() {
         int n = steps != null ? steps : tiny ? 6 : full ? 540 : 180;
         if (n < 2) {
             throw new ParameterException(spec.commandLine(), "--steps must be >= 2, found " + n);
@@ -146,138 +149,68 @@ public final class DemoCommand implements Callable<Integer> {
         if (moe && !axis.equals("width")) {
             throw new ParameterException(spec.commandLine(), "--moe sweeps top-k; it cannot be combined with --axis");
         }
+        String study;
         if (tiny) {
-            return (moe ? DemoPlan.tinyMoe(n, seed) : DemoPlan.tiny(n, seed))
-                    .withHeadStd(std)
-                    .withSeeds(seeds);
+            study = moe ? "tiny_moe" : "tiny";
+        } else if (moe) {
+            study = "moe";
+        } else {
+            study = switch (axis) {
+                case "width", "depth" -> axis;
+                default ->
+                    throw new ParameterException(spec.commandLine(), "--axis must be width or depth, found " + axis);
+            };
         }
-        if (moe) {
-            return DemoPlan.moe(full, n, seed).withHeadStd(std).withSeeds(seeds);
-        }
-        DemoPlan plan = switch (axis) {
-            case "width" -> DemoPlan.width(full, n, seed);
-            case "depth" -> DemoPlan.depth(full, n, seed);
-            default -> throw new ParameterException(spec.commandLine(), "--axis must be width or depth, found " + axis);
-        };
-        return plan.withHeadStd(std).withSeeds(seeds);
+        return DemoTrainer.settings(study, full, n, seed, std);
     }
 
-    /** Per-step cost of a model relative to its parameter count: a fixed overhead of small ops plus the matrices. */
-    private static double cost(DemoPlan.Cell c) {
-        return c.parameterCount() + 150_000.0;
+    /** A run's label in progress lines. */
+    static String label(DemoPlan plan, DemoPlan.Cell c) {
+        return String.format(
+                Locale.ROOT,
+                "%s %s %d lr %.4g%s",
+                c.method().name(),
+                plan.axis().label(),
+                c.scale(),
+                c.learningRate(),
+                plan.seeds() > 1 ? " seed " + c.model().seed() : "");
     }
 
     /**
-     * Trains every cell of the plan on a pool of {@code nThreads}, with an overall progress bar whose ETA
-     * weighs each step by its model's estimated cost (a step at width 128 costs about four at width 32).
+     * Trains every cell of the plan through the sweep runner on a local pool of {@code nThreads}, with an
+     * overall progress bar whose ETA weighs each step by its model's estimated cost (a step at width 128
+     * costs about four at width 32). Cells already in {@code out/cells} (an interrupted earlier run of the
+     * same study) are not trained again.
      */
-    private static List<DemoReport.Run> train(DemoPlan plan, ByteCorpus corpus, int nThreads, PrintWriter o)
+    private List<DemoReport.Run> train(DemoPlan plan, SweepPlan sweep, Trainer trainer, int nThreads, PrintWriter o)
             throws InterruptedException {
-        List<DemoPlan.Cell> cells = plan.cells();
-        int stepsPerRun = plan.run().steps();
-        // On Java 17, the release this targets, no console means no terminal (Console.isTerminal()
-        // arrives in Java 22); on newer JVMs the progress bar may also show when output is redirected.
-        @SuppressWarnings("SystemConsoleNull")
-        boolean interactive = System.console() != null;
-        AtomicInteger finished = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(nThreads, r -> {
-            Thread t = new Thread(r, "demo-run");
-            t.setDaemon(true);
-            return t;
-        });
+        List<SweepCell> cells = sweep.cells();
+        ResultStore store = ResultStore.open(out);
+        List<SweepCell> todo =
+                cells.stream().filter(c -> !store.contains(c.id())).toList();
+        if (todo.size() < cells.size()) {
+            o.printf(
+                    Locale.ROOT,
+                    "  resuming: %d of %d runs already finished in %s%n",
+                    cells.size() - todo.size(),
+                    cells.size(),
+                    store.dir().resolve("cells"));
+            o.flush();
+        }
+        SweepOutcome outcome;
+        try (SweepProgressBar progress =
+                SweepProgressBar.of(o, todo, trainer::cost, c -> label(plan, DemoTrainer.cell(plan, c)))) {
+            outcome = SweepRunner.of(LocalEngine.create(nThreads)).run(sweep, out, progress);
+        }
         List<DemoReport.Run> runs = new ArrayList<>();
-        double totalWork =
-                cells.stream().mapToDouble(c -> cost(c) * stepsPerRun).sum();
-        java.util.concurrent.atomic.DoubleAdder work = new java.util.concurrent.atomic.DoubleAdder();
-        try (ProgressBar total = new ProgressBarBuilder()
-                .setTaskName("all " + cells.size() + " runs")
-                .setInitialMax(1000)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" \u2030 of the work", 1)
-                .setUpdateIntervalMillis(1000)
-                .build()) {
-            List<Future<DemoReport.Run>> futures = new ArrayList<>();
-            for (DemoPlan.Cell c : cells) {
-                futures.add(pool.submit(() -> {
-                    String name = String.format(
-                            Locale.ROOT,
-                            "%s %s %d lr %.4g%s",
-                            c.method().name(),
-                            plan.axis().label(),
-                            c.scale(),
-                            c.learningRate(),
-                            plan.seeds() > 1 ? " seed " + c.model().seed() : "");
-                    ProgressBar mine = interactive ? bar(name, stepsPerRun) : null;
-                    TrainRunResult r;
-                    int[] last = {0};
-                    try {
-                        r = TrainRun.run(
-                                c.model(),
-                                c.moe(),
-                                c.rule(),
-                                c.peakLearningRate(),
-                                plan.run(c),
-                                corpus,
-                                new TrainRun.Listener() {
-                                    @Override
-                                    public void onEval(TrainRunResult.Eval e) {}
-
-                                    @Override
-                                    public void onStep(int done, int all) {
-                                        work.add(cost(c) * (done - last[0]));
-                                        last[0] = done;
-                                        total.stepTo(Math.min(1000, Math.round(1000 * work.sum() / totalWork)));
-                                        if (mine != null) {
-                                            mine.stepTo(done);
-                                        }
-                                    }
-                                });
-                    } finally {
-                        if (mine != null) {
-                            mine.close();
-                        }
-                    }
-                    if (!interactive) {
-                        synchronized (o) {
-                            o.printf(
-                                    Locale.ROOT,
-                                    "  [%d/%d] %-28s %s in %.1f s%n",
-                                    finished.incrementAndGet(),
-                                    cells.size(),
-                                    name,
-                                    r.diverged()
-                                            ? "diverged at step " + (r.divergedAtStep() + 1)
-                                            : String.format(
-                                                    Locale.ROOT, "validation loss %.4f", r.finalValidationLoss()),
-                                    r.seconds());
-                            o.flush();
-                        }
-                    }
-                    return new DemoReport.Run(c, r);
-                }));
+        for (Map.Entry<SweepCell, CellResult> e : outcome.results().entrySet()) {
+            if (e.getValue().status() == CellStatus.FAILED) {
+                throw new IllegalStateException("a training run failed: "
+                        + e.getKey().key() + ": " + e.getValue().reason());
             }
-            for (Future<DemoReport.Run> f : futures) {
-                try {
-                    runs.add(f.get());
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException(
-                            "a training run failed: " + e.getCause().getMessage(), e.getCause());
-                }
-            }
-        } finally {
-            pool.shutdownNow();
+            DemoPlan.Cell c = DemoTrainer.cell(plan, e.getKey());
+            runs.add(new DemoReport.Run(c, DemoTrainer.toTrainRunResult(c, e.getValue())));
         }
         return runs;
-    }
-
-    private static ProgressBar bar(String task, long max) {
-        return new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(max)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" steps", 1)
-                .setUpdateIntervalMillis(500)
-                .showSpeed()
-                .build();
     }
 }

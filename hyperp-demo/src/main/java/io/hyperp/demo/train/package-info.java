@@ -6,7 +6,8 @@
  * gates); {@link io.hyperp.demo.train.TrainRun} trains one {@link io.hyperp.demo.gpt.TinyGpt} on the
  * embedded corpus under a parameterization rule and a peak learning rate
  * ({@link io.hyperp.demo.train.TrainRunConfig}) and returns its loss curve, stability indicators and
- * whether it diverged ({@link io.hyperp.demo.train.TrainRunResult}).
+ * whether it diverged ({@link io.hyperp.demo.train.TrainRunResult}). {@link io.hyperp.demo.train.DemoTrainer}
+ * is the same run as a sweep trainer of hyperp-sweep (name {@code demo}).
  *
  * <p>Runs are deterministic for their seeds; a diverged run is a result, never an exception. Nothing
  * is shared between runs, so runs may execute on parallel threads.
