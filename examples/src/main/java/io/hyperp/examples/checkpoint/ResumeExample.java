@@ -103,7 +103,8 @@ public final class ResumeExample {
                     dir);
 
             // 3. Resume: another initialization, overwritten by the files.
-            TinyGpt c = TinyGpt.create(config.withSeed(99), spec -> rule.treatment(spec).init());
+            TinyGpt c = TinyGpt.create(
+                    config.withSeed(99), spec -> rule.treatment(spec).init());
             for (ParamSet.Entry e : c.values().entries()) {
                 e.array().assign(Nd4j.readBinary(dir.resolve(e.name() + ".bin").toFile()));
             }
@@ -118,10 +119,8 @@ public final class ResumeExample {
 
             double diff = 0;
             for (ParamSet.Entry e : a.values().entries()) {
-                double d = e.array()
-                        .sub(c.values().array(e.name()))
-                        .amaxNumber()
-                        .doubleValue();
+                double d =
+                        e.array().sub(c.values().array(e.name())).amaxNumber().doubleValue();
                 diff = Math.max(diff, d);
             }
             System.out.printf(

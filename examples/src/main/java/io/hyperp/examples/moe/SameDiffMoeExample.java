@@ -96,7 +96,11 @@ public final class SameDiffMoeExample {
         SDVariable prev1 = sd.placeHolder("prev1", DataType.INT, -1);
         SDVariable next = sd.placeHolder("next", DataType.FLOAT, -1, VOCAB);
         SDVariable emb = sd.var("emb", Nd4j.zeros(DataType.FLOAT, VOCAB, EMBED));
-        SDVariable x = sd.concat(1, sd.gather(emb, prev2, 0), sd.gather(emb, prev1, 0));
+        // Embedding lookups as one-hot products: the gradient of two gathers does not build in SameDiff M2.1.
+        SDVariable x = sd.concat(
+                1,
+                sd.oneHot(prev2, VOCAB, -1, 1.0, 0.0, DataType.FLOAT).mmul(emb),
+                sd.oneHot(prev1, VOCAB, -1, 1.0, 0.0, DataType.FLOAT).mmul(emb));
         SameDiffMoe.Output moe = SameDiffMoe.feedForward(sd, "moe", x, MoeLayerConfig.granular(WIDTH, router), 1);
         SDVariable logits = x.add(moe.output()).mmul(sd.var("head", Nd4j.zeros(DataType.FLOAT, WIDTH, VOCAB)));
         SDVariable ce = sd.loss.softmaxCrossEntropy("ce", next, logits, null);
@@ -132,13 +136,13 @@ public final class SameDiffMoeExample {
                 OptimizerOptions.defaults(),
                 true,
                 1);
-        System.out.printf(
-                Locale.ROOT, "%8s %12s %8s %10s%n", "step", "train loss", "MaxVio", "router Z");
+        System.out.printf(Locale.ROOT, "%8s %12s %8s %10s%n", "step", "train loss", "MaxVio", "router Z");
         ByteCorpus.Sampler train = corpus.sampler(ByteCorpus.Split.TRAIN, 1);
         for (int s = 0; s < steps; s++) {
             double loss = trainer.step(batch(train, BATCH));
             if ((s + 1) % 50 == 0 || s + 1 == steps) {
-                Map<String, INDArray> m = sd.output(validation, moe.loads().name(), moe.routerZ().name());
+                Map<String, INDArray> m =
+                        sd.output(validation, moe.loads().name(), moe.routerZ().name());
                 System.out.printf(
                         Locale.ROOT,
                         "%8d %12.4f %8.3f %10.3f%n",

@@ -152,7 +152,8 @@ public final class PlanningExample {
                         r.interval().low(),
                         r.interval().high());
             } else {
-                System.out.printf(Locale.ROOT, "width %s: refused: %s%n", g.key().get("width"), r.message());
+                System.out.printf(
+                        Locale.ROOT, "width %s: refused: %s%n", g.key().get("width"), r.message());
                 refused = true;
             }
             Scale s = Scale.fromLabels(g.key());

@@ -86,16 +86,15 @@ public final class SameDiffNextByteExample {
             }
         }
         for (String name : radius.keySet().stream().sorted().toList()) {
-            System.out.printf(
-                    Locale.ROOT, "||%s|| %.5f (radius %.5f)%n", name, norm(trainer, name), radius.get(name));
+            System.out.printf(Locale.ROOT, "||%s|| %.5f (radius %.5f)%n", name, norm(trainer, name), radius.get(name));
         }
         System.out.printf(Locale.ROOT, "steps %d%n", trainer.optimizer().stepCount());
     }
 
     /**
-     * The graph: {@code emb} [256, 32] looked up for the previous two bytes, concatenated to [B, 64], then
-     * {@code tanh(x w1 + b1)} [64, 128], {@code tanh(h w2 + b2)} [128, 128], logits {@code h head} [128, 256]
-     * and the softmax cross-entropy against the next byte.
+     * The graph: {@code emb} [256, 32] looked up (as one-hot products) for the previous two bytes,
+     * concatenated to [B, 64], then {@code tanh(x w1 + b1)} [64, 128], {@code tanh(h w2 + b2)} [128, 128],
+     * logits {@code h head} [128, 256] and the softmax cross-entropy against the next byte.
      */
     static SameDiff model() {
         SameDiff sd = SameDiff.create();
@@ -103,7 +102,11 @@ public final class SameDiffNextByteExample {
         SDVariable prev1 = sd.placeHolder("prev1", DataType.INT, -1);
         SDVariable next = sd.placeHolder("next", DataType.FLOAT, -1, VOCAB);
         SDVariable emb = sd.var("emb", Nd4j.zeros(DataType.FLOAT, VOCAB, EMBED));
-        SDVariable x = sd.concat(1, sd.gather(emb, prev2, 0), sd.gather(emb, prev1, 0));
+        // Embedding lookups as one-hot products: the gradient of two gathers does not build in SameDiff M2.1.
+        SDVariable x = sd.concat(
+                1,
+                sd.oneHot(prev2, VOCAB, -1, 1.0, 0.0, DataType.FLOAT).mmul(emb),
+                sd.oneHot(prev1, VOCAB, -1, 1.0, 0.0, DataType.FLOAT).mmul(emb));
         SDVariable h = sd.math.tanh(x.mmul(sd.var("w1", Nd4j.zeros(DataType.FLOAT, 2 * EMBED, HIDDEN)))
                 .add(sd.var("b1", Nd4j.zeros(DataType.FLOAT, HIDDEN))));
         h = sd.math.tanh(h.mmul(sd.var("w2", Nd4j.zeros(DataType.FLOAT, HIDDEN, HIDDEN)))

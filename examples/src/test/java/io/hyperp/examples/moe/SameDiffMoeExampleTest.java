@@ -25,19 +25,28 @@ class SameDiffMoeExampleTest {
         }
         String printed = out.toString(StandardCharsets.UTF_8);
         // The layer's roles, and the rest of the graph's from RoleInference.
-        assertTrue(Pattern.compile("(?m)^moe\\.router\\s+\\[8, 64\\]\\s+ROUTER\\s+SPHERE_MUON$")
-                .matcher(printed)
-                .find(), printed);
-        assertTrue(Pattern.compile("(?m)^moe\\.w_down\\s+\\[8, 64, 128\\]\\s+EXPERT\\s+SPHERE_MUON$")
-                .matcher(printed)
-                .find(), printed);
-        assertTrue(Pattern.compile("(?m)^emb\\s+\\[256, 32\\]\\s+EMBEDDING\\s+ADAMW$")
-                .matcher(printed)
-                .find(), printed);
-        assertTrue(Pattern.compile("(?m)^head\\s+\\[64, 256\\]\\s+OUTPUT_HEAD\\s+SPHERE_ADAM$")
-                .matcher(printed)
-                .find(), printed);
-        Matcher logged = Pattern.compile("(?m)^\\s+6\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)$").matcher(printed);
+        assertTrue(
+                Pattern.compile("(?m)^moe\\.router\\s+\\[8, 64\\]\\s+ROUTER\\s+SPHERE_MUON$")
+                        .matcher(printed)
+                        .find(),
+                printed);
+        assertTrue(
+                Pattern.compile("(?m)^moe\\.w_down\\s+\\[8, 64, 128\\]\\s+EXPERT\\s+SPHERE_MUON$")
+                        .matcher(printed)
+                        .find(),
+                printed);
+        assertTrue(
+                Pattern.compile("(?m)^emb\\s+\\[256, 32\\]\\s+EMBEDDING\\s+ADAMW$")
+                        .matcher(printed)
+                        .find(),
+                printed);
+        assertTrue(
+                Pattern.compile("(?m)^head\\s+\\[64, 256\\]\\s+OUTPUT_HEAD\\s+SPHERE_ADAM$")
+                        .matcher(printed)
+                        .find(),
+                printed);
+        Matcher logged = Pattern.compile("(?m)^\\s+6\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)$")
+                .matcher(printed);
         int runs = 0;
         while (logged.find()) {
             runs++;
@@ -47,6 +56,9 @@ class SameDiffMoeExampleTest {
         }
         assertEquals(2, runs, "one log line per gate: " + printed);
         assertTrue(
-                Pattern.compile("SqrtGate [0-9.]+, plain gates [0-9.]+").matcher(printed).find(), printed);
+                Pattern.compile("SqrtGate [0-9.]+, plain gates [0-9.]+")
+                        .matcher(printed)
+                        .find(),
+                printed);
     }
 }

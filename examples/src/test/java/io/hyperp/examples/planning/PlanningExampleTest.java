@@ -55,7 +55,8 @@ class PlanningExampleTest {
         String printed = run("--csv", file.toString());
 
         for (int width : new int[] {32, 64, 128}) {
-            Matcher m = Pattern.compile("width " + width + ": eta\\* ([0-9.e-]+) ").matcher(printed);
+            Matcher m =
+                    Pattern.compile("width " + width + ": eta\\* ([0-9.e-]+) ").matcher(printed);
             assertTrue(m.find(), printed);
             double planted = 0.03 * Math.pow(width / 64.0, -0.5);
             // The +-0.002 wiggle on a basin of curvature 0.05 moves the fitted vertex by well under 5%.
@@ -67,16 +68,29 @@ class PlanningExampleTest {
         assertTrue(printed.contains("width 512 by rule hyperp: eta "), printed);
         assertTrue(printed.contains("width 512 by law in width: eta "), printed);
         // HyperP: width factor 1 by construction, depth 2 -> 8 by sqrt(2/8).
-        assertTrue(Pattern.compile("(?m)^\\s+width\\s+x 1\\.000\\s").matcher(printed).find(), printed);
-        assertTrue(Pattern.compile("(?m)^\\s+depth\\s+x 0\\.5000\\s").matcher(printed).find(), printed);
+        assertTrue(
+                Pattern.compile("(?m)^\\s+width\\s+x 1\\.000\\s")
+                        .matcher(printed)
+                        .find(),
+                printed);
+        assertTrue(
+                Pattern.compile("(?m)^\\s+depth\\s+x 0\\.5000\\s")
+                        .matcher(printed)
+                        .find(),
+                printed);
     }
 
     @Test
     void main_twoStepSweep_measuresTenRunsAndPlansOrSaysWhyNot() {
         String printed = run("--steps", "2");
-        assertEquals(10, Pattern.compile("(?m)^width +\\d+, lr ").matcher(printed).results().count(), printed);
+        assertEquals(
+                10,
+                Pattern.compile("(?m)^width +\\d+, lr ")
+                        .matcher(printed)
+                        .results()
+                        .count(),
+                printed);
         // Two steps cannot locate an optimum reliably: the example either plans or refuses with the reason.
-        assertTrue(
-                Pattern.compile("(?m)^eta [0-9]").matcher(printed).find() || printed.contains("no plan: "), printed);
+        assertTrue(Pattern.compile("(?m)^eta [0-9]").matcher(printed).find() || printed.contains("no plan: "), printed);
     }
 }

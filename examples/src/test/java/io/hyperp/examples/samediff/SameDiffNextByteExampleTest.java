@@ -16,16 +16,29 @@ class SameDiffNextByteExampleTest {
     @Test
     void main_fewSteps_printsRolesTrainsAndKeepsTheSpheres() {
         String printed = run("20", "0.05");
-        assertTrue(Pattern.compile("(?m)^emb\\s+\\[256, 32\\]\\s+EMBEDDING").matcher(printed).find(), printed);
-        assertTrue(Pattern.compile("(?m)^w2\\s+\\[128, 128\\]\\s+HIDDEN").matcher(printed).find(), printed);
-        assertTrue(Pattern.compile("(?m)^head\\s+\\[128, 256\\]\\s+OUTPUT_HEAD").matcher(printed).find(), printed);
+        assertTrue(
+                Pattern.compile("(?m)^emb\\s+\\[256, 32\\]\\s+EMBEDDING")
+                        .matcher(printed)
+                        .find(),
+                printed);
+        assertTrue(
+                Pattern.compile("(?m)^w2\\s+\\[128, 128\\]\\s+HIDDEN")
+                        .matcher(printed)
+                        .find(),
+                printed);
+        assertTrue(
+                Pattern.compile("(?m)^head\\s+\\[128, 256\\]\\s+OUTPUT_HEAD")
+                        .matcher(printed)
+                        .find(),
+                printed);
         assertTrue(printed.contains("steps 20"), printed);
         Matcher start = Pattern.compile("(?m)^\\s+0\\s+-\\s+([0-9.]+)$").matcher(printed);
         Matcher end = Pattern.compile("(?m)^\\s+20\\s+[0-9.]+\\s+([0-9.]+)$").matcher(printed);
         assertTrue(start.find() && end.find(), printed);
         // A near-uniform start is ln 256 = 5.55; 20 steps on byte pairs already learn the byte frequencies.
         assertTrue(Double.parseDouble(end.group(1)) < Double.parseDouble(start.group(1)) - 0.5, printed);
-        Matcher norm = Pattern.compile("\\|\\|(\\w+)\\|\\| ([0-9.]+) \\(radius ([0-9.]+)\\)").matcher(printed);
+        Matcher norm = Pattern.compile("\\|\\|(\\w+)\\|\\| ([0-9.]+) \\(radius ([0-9.]+)\\)")
+                .matcher(printed);
         int spheres = 0;
         while (norm.find()) {
             spheres++;

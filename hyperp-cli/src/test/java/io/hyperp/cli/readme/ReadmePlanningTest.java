@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyperp.cli.CliRunner;
+import io.hyperp.cli.HyperpCli;
 import io.hyperp.core.testing.ReadmeSnippets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +37,12 @@ class ReadmePlanningTest {
     }
 
     private static JsonNode cli(String... args) throws IOException {
+        return cli(0, args);
+    }
+
+    private static JsonNode cli(int status, String... args) throws IOException {
         CliRunner.Result r = CliRunner.run(args);
-        assertEquals(0, r.status(), r.err());
+        assertEquals(status, r.status(), r.err());
         return MAPPER.readTree(r.out());
     }
 
@@ -56,8 +61,9 @@ class ReadmePlanningTest {
                 ReadmePlanningTest.class,
                 runs.toString());
 
-        // eta* per width: hyperp optimum
-        JsonNode optima = cli("optimum", "--csv", runs.toString(), "--group-by", "method,width", "--json");
+        // eta* per width: hyperp optimum (status 1: a sweep of the muon baseline is refused; hyperp's are not)
+        JsonNode optima = cli(
+                HyperpCli.EXIT_REFUSED, "optimum", "--csv", runs.toString(), "--group-by", "method,width", "--json");
         StringBuilder etaCsv = new StringBuilder("width,eta\n");
         int hyperp = 0;
         for (JsonNode o : optima) {
@@ -65,11 +71,15 @@ class ReadmePlanningTest {
                 continue;
             }
             hyperp++;
+            assertEquals("ok", o.get("status").asText(), o.toString());
             String width = o.get("group").get("width").asText();
             String line = "width " + width + ": eta* " + g4(o.get("eta_star")) + " [" + g4(o.get("ci_low")) + ", "
                     + g4(o.get("ci_high")) + "]";
             assertTrue(printed.contains(line), "expected '" + line + "' in:\n" + printed);
-            etaCsv.append(width).append(',').append(o.get("eta_star").asDouble()).append('\n');
+            etaCsv.append(width)
+                    .append(',')
+                    .append(o.get("eta_star").asDouble())
+                    .append('\n');
         }
         assertEquals(3, hyperp, "the demo run has three widths");
 
@@ -78,7 +88,8 @@ class ReadmePlanningTest {
         JsonNode law = cli("fit-law", "--csv", etas.toString(), "--y", "eta", "--x", "width", "--json");
         String lawLine = "law: eta* = " + g4(law.get("coefficient")) + " width^"
                 + g4(law.get("exponents").get("width")) + ", exponent in ["
-                + g4(law.get("ci").get("width").get(0)) + ", " + g4(law.get("ci").get("width").get(1)) + "]";
+                + g4(law.get("ci").get("width").get(0)) + ", "
+                + g4(law.get("ci").get("width").get(1)) + "]";
         assertTrue(printed.contains(lawLine), "expected '" + lawLine + "' in:\n" + printed);
 
         // the target: hyperp plan by the rule and by the fitted law
@@ -126,10 +137,9 @@ class ReadmePlanningTest {
         while (m.find()) {
             factors.add(m.group(1) + "=" + m.group(2));
         }
-        for (String axis : List.of("width", "depth", "tokens")) {
-            assertTrue(
-                    factors.contains(axis + "=" + g4(t.get("factors").get(axis))),
-                    axis + " factor " + t.get("factors").get(axis) + " not in " + factors);
+        for (JsonNode a : t.get("axes")) {
+            String expected = a.get("axis").asText() + "=" + g4(a.get("factor"));
+            assertTrue(factors.contains(expected), expected + " not in " + factors);
         }
         // HyperP moves depth by sqrt(2/8) and keeps width: the numbers the README's text promises.
         assertTrue(factors.contains("width=1.000") && factors.contains("depth=0.5000"), factors.toString());

@@ -44,8 +44,7 @@ public final class ReadmeSnippets {
      * @param args the snippet's command-line arguments
      */
     public static String compileAndRun(
-            Path readme, String marker, String className, Path dir, Class<?> caller, String... args)
-            throws Exception {
+            Path readme, String marker, String className, Path dir, Class<?> caller, String... args) throws Exception {
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("<!-- " + Pattern.quote(marker) + " -->\\s*```java\\n(.*?)```", Pattern.DOTALL)
                 .matcher(text);

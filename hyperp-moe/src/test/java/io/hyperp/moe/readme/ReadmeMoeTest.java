@@ -44,9 +44,9 @@ class ReadmeMoeTest {
                 Double.parseDouble(m.group(4))
             });
         }
-        assertEquals(4, rows.size(), printed);
-        assertEquals(100.0, rows.get(3)[0]);
-        assertTrue(rows.get(3)[1] < rows.get(0)[1], "the loss falls: " + printed);
+        assertEquals(3, rows.size(), printed);
+        assertEquals(30.0, rows.get(2)[0]);
+        assertTrue(rows.get(2)[1] < rows.get(0)[1], "the loss falls: " + printed);
         for (double[] r : rows) {
             // 8 experts: MaxVio lies in [0, E - 1] by definition, router Z is a mean of squares.
             assertTrue(r[2] >= 0 && r[2] <= 7 && r[3] >= 0, printed);

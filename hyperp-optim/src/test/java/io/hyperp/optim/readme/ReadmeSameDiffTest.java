@@ -31,15 +31,19 @@ class ReadmeSameDiffTest {
                         .matcher(printed)
                         .find(),
                 printed);
-        assertTrue(Pattern.compile("(?m)^b_in\\s+\\[64\\]\\s+GAIN\\s+").matcher(printed).find(), printed);
+        assertTrue(
+                Pattern.compile("(?m)^b_in\\s+\\[64\\]\\s+GAIN\\s+")
+                        .matcher(printed)
+                        .find(),
+                printed);
         Matcher line =
                 Pattern.compile("step (\\d+), loss ([0-9.]+) -> ([0-9.]+)").matcher(printed);
         assertTrue(line.find(), "unexpected output: " + printed);
         assertEquals("200", line.group(1));
         double first = Double.parseDouble(line.group(2));
         double last = Double.parseDouble(line.group(3));
-        // The target sin(3 x0) x1 has variance ~0.16 and a smooth shape a 64-wide MLP fits well in 200
-        // full-batch steps; require the loss to fall below a third of the initial loss.
+        // The target sin(3 x0) x1 has variance 0.157 and a smooth shape a 64-wide MLP fits in 200 full-batch
+        // steps (measured: 0.157 -> 0.017); a third of the initial loss leaves room for other BLAS builds.
         assertTrue(last < first / 3, printed);
     }
 }
