@@ -33,14 +33,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * the next byte with a softmax head. The balance losses of the layer are added to the training loss.
  *
  * <p>The model is trained twice, with SqrtGate and with plain softmax gates, from the same initialization
- * and batches. Every 50 steps it logs the training loss, MaxVio (from the layer's per-expert loads) and the
+ * and batches. Every 25 steps it logs the training loss, MaxVio (from the layer's per-expert loads) and the
  * router Z on the held-out batch; at the end, the held-out cross-entropy of both.
  *
  * <p>Roles: the layer's own specs (router ROUTER, expert stacks EXPERT) for its variables, and
  * {@link RoleInference} for the rest of the graph (the embedding and the head), whose guess for the router
  * would take its {@code [E, d]} layout the wrong way round.
  *
- * <p>Usage: {@code SameDiffMoeExample [steps] [topK]} (defaults 200 and 2; topK from 1 to 8). Bad
+ * <p>Usage: {@code SameDiffMoeExample [steps] [topK]} (defaults 100 and 2; topK from 1 to 8). Bad
  * arguments print one line on stderr and exit with status 2.
  */
 public final class SameDiffMoeExample {
@@ -61,7 +61,7 @@ public final class SameDiffMoeExample {
         int steps;
         int topK;
         try {
-            steps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+            steps = args.length > 0 ? Integer.parseInt(args[0]) : 100;
             topK = args.length > 1 ? Integer.parseInt(args[1]) : 2;
             if (steps < 1 || topK < 1 || topK > EXPERTS || args.length > 2) {
                 throw new IllegalArgumentException();
@@ -140,7 +140,7 @@ public final class SameDiffMoeExample {
         ByteCorpus.Sampler train = corpus.sampler(ByteCorpus.Split.TRAIN, 1);
         for (int s = 0; s < steps; s++) {
             double loss = trainer.step(batch(train, BATCH));
-            if ((s + 1) % 50 == 0 || s + 1 == steps) {
+            if ((s + 1) % 25 == 0 || s + 1 == steps) {
                 Map<String, INDArray> m =
                         sd.output(validation, moe.loads().name(), moe.routerZ().name());
                 System.out.printf(

@@ -9,6 +9,7 @@ import io.hyperp.demo.train.TrainRun;
 import io.hyperp.demo.train.TrainRunConfig;
 import io.hyperp.demo.train.TrainRunResult;
 import io.hyperp.scaling.fit.BootstrapOptions;
+import io.hyperp.scaling.fit.Interval;
 import io.hyperp.scaling.fit.OptimalLr;
 import io.hyperp.scaling.fit.OptimalLrResult;
 import io.hyperp.scaling.fit.PowerLaw;
@@ -49,7 +50,7 @@ import java.util.Map;
  * ({@link PlanningRule#transfer}). A sweep whose optimum the data cannot pin down is reported with the reason
  * and no plan is made (short runs often give such sweeps).
  *
- * <p>Usage: {@code PlanningExample [--steps N | --csv FILE]} (default {@code --steps 120}). Bad arguments
+ * <p>Usage: {@code PlanningExample [--steps N | --csv FILE]} (default {@code --steps 60}). Bad arguments
  * print one line on stderr and exit with status 2.
  */
 public final class PlanningExample {
@@ -64,7 +65,7 @@ public final class PlanningExample {
 
     /** Runs the example; see the class documentation for the arguments. */
     public static void main(String[] args) {
-        int steps = 120;
+        int steps = 60;
         Path csv = null;
         try {
             if (args.length == 2 && args[0].equals("--steps")) {
@@ -172,13 +173,15 @@ public final class PlanningExample {
             double[] etas =
                     optima.stream().mapToDouble(OptimalLrResult::etaStar).toArray();
             PowerLawFit law = PowerLaw.fit(widths, etas, BootstrapOptions.defaults());
+            Interval ci = law.exponentIntervals().get("x");
             System.out.printf(
                     Locale.ROOT,
-                    "law: eta* = %.4g width^%.4g, exponent in [%.4g, %.4g]%n",
+                    "law: eta* = %.4g width^%.4g, %s%n",
                     law.coefficient(),
                     law.exponent("x"),
-                    law.exponentIntervals().get("x").low(),
-                    law.exponentIntervals().get("x").high());
+                    ci.isKnown()
+                            ? String.format(Locale.ROOT, "exponent in [%.4g, %.4g]", ci.low(), ci.high())
+                            : "no interval (as many widths as the law has coefficients)");
         }
 
         List<Scale> widthOnly = new ArrayList<>();

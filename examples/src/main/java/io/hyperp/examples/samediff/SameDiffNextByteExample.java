@@ -24,8 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * (the embedding table is EMBEDDING, the two hidden matrices HIDDEN, the biases GAIN, the head
  * OUTPUT_HEAD); the trainer re-draws the weights by HyperP's initialization and trains them in place.
  *
- * <p>Usage: {@code SameDiffNextByteExample [steps] [learningRate]} (defaults 300 and 0.05). Prints the
- * role table, the held-out loss every 100 steps and at the end, and each sphere's norm against its
+ * <p>Usage: {@code SameDiffNextByteExample [steps] [learningRate]} (defaults 150 and 0.05). Prints the
+ * role table, the held-out loss every 50 steps and at the end, and each sphere's norm against its
  * radius. Bad arguments print one line on stderr and exit with status 2.
  */
 public final class SameDiffNextByteExample {
@@ -44,7 +44,7 @@ public final class SameDiffNextByteExample {
         int steps;
         double lr;
         try {
-            steps = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+            steps = args.length > 0 ? Integer.parseInt(args[0]) : 150;
             lr = args.length > 1 ? Double.parseDouble(args[1]) : 0.05;
             if (steps < 1 || !(lr > 0 && Double.isFinite(lr)) || args.length > 2) {
                 throw new IllegalArgumentException();
@@ -81,7 +81,7 @@ public final class SameDiffNextByteExample {
         ByteCorpus.Sampler train = corpus.sampler(ByteCorpus.Split.TRAIN, 1);
         for (int s = 0; s < steps; s++) {
             double loss = trainer.step(batch(train, BATCH));
-            if ((s + 1) % 100 == 0 || s + 1 == steps) {
+            if ((s + 1) % 50 == 0 || s + 1 == steps) {
                 System.out.printf(Locale.ROOT, "%8d %12.4f %12.4f%n", s + 1, loss, trainer.loss(validation));
             }
         }
