@@ -50,8 +50,8 @@ import java.util.Map;
  * ({@link PlanningRule#transfer}). A sweep whose optimum the data cannot pin down is reported with the reason
  * and no plan is made (short runs often give such sweeps).
  *
- * <p>Usage: {@code PlanningExample [--steps N | --csv FILE]} (default {@code --steps 60}). Bad arguments
- * print one line on stderr and exit with status 2.
+ * <p>Usage: {@code PlanningExample [--steps N | --csv FILE]} (default {@code --steps 120}; at 60 steps the
+ * width-32 sweep is not yet bracketed). Bad arguments print one line on stderr and exit with status 2.
  */
 public final class PlanningExample {
 
@@ -65,7 +65,7 @@ public final class PlanningExample {
 
     /** Runs the example; see the class documentation for the arguments. */
     public static void main(String[] args) {
-        int steps = 60;
+        int steps = 120;
         Path csv = null;
         try {
             if (args.length == 2 && args[0].equals("--steps")) {
