@@ -34,6 +34,17 @@ public final class ReadmeSnippets {
      */
     public static String compileAndRun(Path readme, String marker, String className, Path dir, Class<?> caller)
             throws Exception {
+        return compileAndRun(readme, marker, className, dir, caller, new String[0]);
+    }
+
+    /**
+     * As {@link #compileAndRun(Path, String, String, Path, Class)}, passing {@code args} to the snippet's
+     * {@code main}.
+     *
+     * @param args the snippet's command-line arguments
+     */
+    public static String compileAndRun(
+            Path readme, String marker, String className, Path dir, Class<?> caller, String... args) throws Exception {
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("<!-- " + Pattern.quote(marker) + " -->\\s*```java\\n(.*?)```", Pattern.DOTALL)
                 .matcher(text);
@@ -52,7 +63,7 @@ public final class ReadmeSnippets {
         try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, caller.getClassLoader())) {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             Method main = loader.loadClass(className).getMethod("main", String[].class);
-            main.invoke(null, (Object) new String[0]);
+            main.invoke(null, (Object) args.clone());
         } finally {
             System.setOut(old);
         }

@@ -58,15 +58,19 @@ public final class SameDiffMoe {
      * @param output  {@code [T, d]}, the layer's output
      * @param auxLoss a scalar: the weighted auxiliary losses (add it to the training loss)
      * @param routerZ a scalar: \(\mathrm{mean}_t(\mathrm{logsumexp}\, l_t)^2\)
+     * @param loads   {@code [E]}: the tokens of the batch routed to each expert (no gradient), for
+     *                {@link io.hyperp.moe.metrics.RoutingStats#maxVio(double[])}
      * @param specs   the specs of the layer's trainable variables (named as the variables), with the
      *                ROUTER, EXPERT and HIDDEN roles an optimizer needs
      */
-    public record Output(SDVariable output, SDVariable auxLoss, SDVariable routerZ, List<ParamSpec> specs) {
+    public record Output(
+            SDVariable output, SDVariable auxLoss, SDVariable routerZ, SDVariable loads, List<ParamSpec> specs) {
         /** Copies the spec list. */
         public Output {
             Objects.requireNonNull(output, "output");
             Objects.requireNonNull(auxLoss, "auxLoss");
             Objects.requireNonNull(routerZ, "routerZ");
+            Objects.requireNonNull(loads, "loads");
             specs = List.copyOf(specs);
         }
     }
@@ -194,7 +198,8 @@ public final class SameDiffMoe {
             aux = aux.add(negH.add(Math.log(e)).mul(bc.entropyWeight()));
         }
         aux = sd.identity(name + ".auxLoss", aux);
-        return new Output(y, aux, routerZ, specs);
+        SDVariable loads = sd.identity(name + ".loads", counts);
+        return new Output(y, aux, routerZ, loads, specs);
     }
 
     /** A constant scalar: the smallest normal number of the dtype. */

@@ -1,5 +1,6 @@
 package io.hyperp.moe.samediff;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,7 @@ class SameDiffMoeTest {
         INDArray y = layer.forward(x).dup();
         double aux = layer.auxLoss();
         double z = layer.lastStats().routerZ();
+        double[] loads = layer.lastStats().loads();
         INDArray dx = layer.backward(proj).dup();
 
         SameDiff sd = SameDiff.create();
@@ -66,10 +68,13 @@ class SameDiffMoeTest {
                 Map.of(),
                 out.output().name(),
                 out.auxLoss().name(),
-                out.routerZ().name());
+                out.routerZ().name(),
+                out.loads().name());
         Tolerances.assertClose(y, res.get(out.output().name()), 1e-12, "output");
         assertEquals(aux, res.get(out.auxLoss().name()).getDouble(0), 1e-12);
         assertEquals(z, res.get(out.routerZ().name()).getDouble(0), 1e-12);
+        // Loads are counts of the same selection: equal exactly.
+        assertArrayEquals(loads, res.get(out.loads().name()).toDoubleVector(), 0.0, "loads");
         names.add("x");
         Map<String, INDArray> grads = sd.calculateGradients(Map.of(), names);
         Tolerances.assertClose(dx, grads.get("x"), 1e-10, "dL/dx");
