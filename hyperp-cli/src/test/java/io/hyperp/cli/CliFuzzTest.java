@@ -26,9 +26,10 @@ import java.util.Set;
  * stands for the path of a file holding the rest of the input's bytes. So a seed is a command line over
  * a real input file of the test suite, and the fuzzer mutates both.
  *
- * <p>The contract of the CLI for any input: exit 0 with output (JSON that parses, for {@code --json}); or
- * exit 2 (bad input) or 1 (a fit refused) with exactly one line on standard error, never an internal error
- * and never a stack trace. To keep each run to milliseconds the harness caps {@code --resamples} at
+ * <p>The contract of the CLI for any input: exit 0 with output (JSON that parses, for {@code --json}); exit 1,
+ * a fit refused, with the report and its refusal on standard output and at most one line on standard error;
+ * or exit 2, bad input, with exactly one line on standard error. Never an internal error, never a stack
+ * trace. To keep each run to milliseconds the harness caps {@code --resamples} at
  * {@value #MAX_RESAMPLES} (more only takes longer) and skips {@code demo}, which trains models.
  */
 class CliFuzzTest {
@@ -87,20 +88,35 @@ class CliFuzzTest {
         }
     }
 
+    private static void assertJson(List<String> args, CliRunner.Result r, String what) {
+        boolean help = args.stream()
+                .anyMatch(a -> Set.of("-h", "--help", "-V", "--version").contains(a));
+        if (args.contains("--json") && !help) {
+            try {
+                MAPPER.readTree(r.out());
+            } catch (IOException e) {
+                throw new UncheckedIOException("--json printed no JSON: " + what + "\n" + r.out(), e);
+            }
+        }
+    }
+
     private static void check(List<String> args, CliRunner.Result r) {
         String what = args + " -> " + r.status() + "\n" + r.err();
-        assertFalse(r.err().contains("\tat ") || r.err().contains("internal error"), what);
+        // (a cell may hold a tab followed by "at", so a stack trace is a line that starts with one)
+        assertFalse(
+                Arrays.stream(r.errLines()).anyMatch(l -> l.startsWith("\tat "))
+                        || r.err().contains("internal error"),
+                what);
         switch (r.status()) {
-            case 0 -> {
-                if (args.contains("--json")) {
-                    try {
-                        MAPPER.readTree(r.out());
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("--json printed no JSON: " + what + "\n" + r.out(), e);
-                    }
-                }
+            case 0 -> assertJson(args, r, what);
+            case HyperpCli.EXIT_REFUSED -> {
+                // a refused fit: the report, with the refusal in it, on standard output; at most one line on
+                // standard error
+                assertTrue(r.errLines().length <= 1, "at most one line on stderr: " + what);
+                assertFalse(r.out().isBlank(), "a refusal is reported: " + what);
+                assertJson(args, r, what);
             }
-            case HyperpCli.EXIT_BAD_INPUT, HyperpCli.EXIT_REFUSED -> {
+            case HyperpCli.EXIT_BAD_INPUT -> {
                 assertEquals(1, r.errLines().length, "one line on stderr: " + what);
                 assertTrue(r.err().strip().length() > 0, what);
             }
