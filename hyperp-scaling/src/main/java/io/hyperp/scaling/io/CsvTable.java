@@ -207,7 +207,7 @@ public final class CsvTable {
                         java.util.Locale.ROOT,
                         "%s: more than %d characters; a CSV table may have at most that many",
                         source,
-                        MAX_CHARS));
+                        maxChars));
             }
             for (int i = off; i < off + n; i++) {
                 char c = buf[i];

@@ -89,7 +89,8 @@ class CsvLimitsTest {
                         IllegalArgumentException.class, () -> CsvTable.read(in, "big.csv", CsvTable.MAX_CHARS, 1000))
                 .getMessage();
         assertEquals("big.csv: more than 1000 data rows", message);
-        assertTrue(in.served < 4096 + 2 * 1001, "read " + in.served + " characters");
+        // the parser reads ahead by its buffer, 8 Ki characters
+        assertTrue(in.served <= 8192 + 2 * 1001, "read " + in.served + " characters");
     }
 
     @Test
