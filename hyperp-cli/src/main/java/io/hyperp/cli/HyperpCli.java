@@ -125,7 +125,7 @@ public final class HyperpCli implements Callable<Integer> {
         if (message == null) {
             return "(no message)";
         }
-        String folded = message.replaceAll("\\s*\\R+\\s*", " ").trim();
+        String folded = message.replaceAll("\\s*\\R+\\s*", " ");
         StringBuilder out = new StringBuilder(folded.length());
         for (int i = 0; i < folded.length(); i++) {
             char c = folded.charAt(i);
@@ -135,6 +135,6 @@ public final class HyperpCli implements Callable<Integer> {
                 out.append(c);
             }
         }
-        return out.toString();
+        return out.toString().trim(); // after escaping: only blanks are trimmed
     }
 }
