@@ -116,9 +116,26 @@ public final class HyperpCli implements Callable<Integer> {
         return status;
     }
 
-    private static String oneLine(String message) {
-        return message == null
-                ? "(no message)"
-                : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    /**
+     * The message on one line: every line break ({@code \R}: CR, LF, NEL, the Unicode line and paragraph
+     * separators) with the blanks around it becomes one space, and any other control character but tab is
+     * shown as a backslash-u escape with four hexadecimal digits, so that text echoed from an input file can neither break the line nor steer the
+     * terminal.
+     */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        String folded = message.replaceAll("\\s*\\R+\\s*", " ");
+        StringBuilder out = new StringBuilder(folded.length());
+        for (int i = 0; i < folded.length(); i++) {
+            char c = folded.charAt(i);
+            if (Character.isISOControl(c) && c != '\t') {
+                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString().trim(); // after escaping: only blanks are trimmed
     }
 }

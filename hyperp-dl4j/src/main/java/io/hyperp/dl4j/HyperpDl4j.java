@@ -200,10 +200,14 @@ public final class HyperpDl4j {
      * after {@code ModelSerializer.restoreMultiLayerNetwork}, {@code MultiLayerNetwork.load},
      * {@code clone()}, or a network built from a saved JSON configuration. Optimizer state found in
      * the updater view (moments, radii, step) is used as it is; a fresh view is filled from the
-     * current weights.
+     * current weights. The whole stored state is checked before anything is written or bound.
      *
-     * @throws IllegalStateException if no parameter uses HyperP, if some use another updater, or if
-     *                               the stored state is inconsistent
+     * @throws IllegalStateException    if no parameter uses HyperP, if some use another updater, or if
+     *                                  the state view has another length than the configuration needs
+     * @throws IllegalArgumentException if the stored state is corrupted or inadmissible (a bad header,
+     *                                  parameters that disagree on the step, a non-finite or negative
+     *                                  second moment, a value whose square would overflow); the network
+     *                                  and its updater state are left untouched
      */
     public static HyperpBinding bind(MultiLayerNetwork net) {
         return bind(NetworkAccess.of(net));

@@ -45,11 +45,14 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>a CRC-32 of every byte before it (long).</li>
  * </ol>
  *
- * <p>Writing goes to a temporary file in the target's directory, which is forced to the device and
- * renamed over the target (atomically where the file system supports it), so a crash leaves either
- * the old file or the new one. Reading checks the magic, the CRC-32 over the whole file, then parses
- * into temporaries and checks every field against the live optimizer; only when all of that passes
- * are the live buffers and counters overwritten.
+ * <p>Writing goes through {@link #writeAtomically}: a temporary file in the target's directory, forced
+ * to the device and renamed over the target, so a crash or a kill at any instant leaves either the
+ * old file or the new one. Reading checks the magic, the CRC-32 over the whole file, then parses
+ * into temporaries and checks every field against the live optimizer: no length field is trusted
+ * beyond the bytes left in the file, a buffer's declared shape must equal the live buffer's before
+ * anything is allocated for it, counts lie in [0, 2^53], and every value is admissible
+ * ({@link #checkAdmissible}). Only when all of that passes are the live buffers and counters
+ * overwritten; any failure is an {@link IllegalArgumentException} naming the file.
  *
  * <p>Not a hot path: it allocates host copies of the buffers. Thread-safety: the optimizer must not
  * be stepped while it is saved or restored.
@@ -66,14 +69,14 @@ public final class Checkpoints {
     private static final byte[] MAGIC_BYTES = MAGIC.getBytes(StandardCharsets.US_ASCII);
     private static final int CHUNK = 1 << 16;
     private static final int MAX_RANK = 32;
+    /** The largest step or skip count read: 2^53, the last one exact as a double (Adam's bias correction). */
+    private static final long MAX_COUNT = 1L << 53;
 
     private Checkpoints() {}
 
     static void save(Optimizer opt, Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
         Map<String, INDArray> buffers = opt.stateBuffers();
         for (Map.Entry<String, INDArray> e : buffers.entrySet()) {
             DataType dt = e.getValue().dataType();
@@ -85,33 +88,71 @@ public final class Checkpoints {
                         dt));
             }
         }
+        writeAtomically(target, raw -> {
+            CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
+            DataOutputStream out = new DataOutputStream(checked);
+            out.write(MAGIC_BYTES);
+            out.writeInt(VERSION);
+            writeString(out, opt.fingerprint());
+            writeString(out, opt.schedule().toString());
+            out.writeLong(opt.skippedSteps());
+            Map<String, TransformState> states = opt.states();
+            out.writeInt(states.size());
+            for (Map.Entry<String, TransformState> e : states.entrySet()) {
+                writeString(out, e.getKey());
+                out.writeLong(e.getValue().count());
+            }
+            out.writeInt(buffers.size());
+            for (Map.Entry<String, INDArray> e : buffers.entrySet()) {
+                writeBuffer(out, e.getKey(), e.getValue());
+            }
+            out.flush();
+            long crc = checked.getChecksum().getValue();
+            DataOutputStream tail = new DataOutputStream(raw);
+            tail.writeLong(crc);
+            tail.flush();
+        });
+    }
+
+    /** The content of a file written by {@link #writeAtomically}. */
+    @FunctionalInterface
+    public interface Content {
+        /**
+         * Writes the whole content.
+         *
+         * @param out the stream (buffered; flushed and closed by the caller)
+         * @throws IOException if writing fails
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes a file so that a crash or a kill at any instant leaves either its previous content or the new
+     * content, complete, and never a mix: the content goes to a temporary file in the same directory, which is
+     * forced to the device, then renamed over {@code file} (atomically where the file system supports it; on
+     * POSIX file systems it does), and the directory is forced so that the rename itself is durable. On any
+     * failure the temporary file is deleted and {@code file} is untouched.
+     *
+     * <p>A process killed between the write and the rename leaves a {@code file.*.tmp} file behind, which no
+     * reader looks at.
+     *
+     * @param file the file to write; its directory is created if missing
+     * @param content writes the content
+     * @throws IOException if writing, forcing or renaming fails
+     */
+    public static void writeAtomically(Path file, Content content) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(content, "content");
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
         try {
             try (FileChannel ch =
                     FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(ch), CHUNK);
-                CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
-                DataOutputStream out = new DataOutputStream(checked);
-                out.write(MAGIC_BYTES);
-                out.writeInt(VERSION);
-                writeString(out, opt.fingerprint());
-                writeString(out, opt.schedule().toString());
-                out.writeLong(opt.skippedSteps());
-                Map<String, TransformState> states = opt.states();
-                out.writeInt(states.size());
-                for (Map.Entry<String, TransformState> e : states.entrySet()) {
-                    writeString(out, e.getKey());
-                    out.writeLong(e.getValue().count());
-                }
-                out.writeInt(buffers.size());
-                for (Map.Entry<String, INDArray> e : buffers.entrySet()) {
-                    writeBuffer(out, e.getKey(), e.getValue());
-                }
-                out.flush();
-                long crc = checked.getChecksum().getValue();
-                DataOutputStream tail = new DataOutputStream(raw);
-                tail.writeLong(crc);
-                tail.flush();
+                content.writeTo(raw);
+                raw.flush();
                 ch.force(true);
             }
             try {
@@ -119,8 +160,19 @@ public final class Checkpoints {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            forceDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void forceDirectory(Path dir) {
+        // Linux lets a directory be opened and forced; other systems may refuse, and there the rename is as
+        // durable as the file system makes it.
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort, see above
         }
     }
 
@@ -225,8 +277,8 @@ public final class Checkpoints {
                         where, schedule, opt.schedule());
             }
             skipped = readLong(in, lim);
-            if (skipped < 0) {
-                throw bad("%s: negative skipped-step count %d", where, skipped);
+            if (skipped < 0 || skipped > MAX_COUNT) {
+                throw bad("%s: skipped-step count %d is outside [0, 2^53]", where, skipped);
             }
             int nStates = readInt(in, lim);
             if (nStates != liveStates.size()) {
@@ -238,8 +290,8 @@ public final class Checkpoints {
                 if (!liveStates.containsKey(path) || counts.containsKey(path)) {
                     throw bad("%s holds an unexpected or repeated state '%s'", where, path);
                 }
-                if (count < 0) {
-                    throw bad("%s: state '%s' has negative count %d", where, path, count);
+                if (count < 0 || count > MAX_COUNT) {
+                    throw bad("%s: state '%s' has count %d, outside [0, 2^53]", where, path, count);
                 }
                 counts.put(path, count);
             }
@@ -302,13 +354,61 @@ public final class Checkpoints {
             }
             i += n;
         }
-        for (int i = 0; i < len; i++) {
-            double v = dbl ? d[i] : f[i];
+        if (dbl) {
+            checkAdmissible(where, name, d, DataType.DOUBLE);
+        } else {
+            double[] wide = new double[len];
+            for (int i = 0; i < len; i++) {
+                wide[i] = f[i];
+            }
+            checkAdmissible(where, name, wide, DataType.FLOAT);
+        }
+        return dbl ? Nd4j.create(d, shape, 'c') : Nd4j.create(f, shape, 'c');
+    }
+
+    /**
+     * Checks that the values of one optimizer state buffer can be the state of a run: every value finite; the
+     * entries of a second moment ({@code .../v}) not negative and those of a sphere radius ({@code .../radius})
+     * positive (a step refuses any other radius); and
+     * the sum of squares, computed in double, at most a quarter of the largest finite value of the buffer's
+     * dtype. The last bound keeps the squares and norms the next step computes in that dtype finite: a buffer
+     * \(b\) with \(\|b\|^2 \le \mathrm{max}/4\) plus an update of at most its size has a squared norm of at most
+     * \(\mathrm{max}\). A float buffer holding {@code -1.7e38} is finite but fails it (its square overflows), and
+     * would turn into an infinity at the next step (Adam divides it by about epsilon).
+     *
+     * <p>Used by {@link Optimizer#restore} and by the DL4J adapter before any state is overwritten.
+     *
+     * @param where the source, for the message (such as {@code "checkpoint /path/file"})
+     * @param name the buffer's name in the state tree (such as {@code "0/w_q/v"})
+     * @param values the buffer's values, widened to double
+     * @param dtype the buffer's dtype, FLOAT or DOUBLE (other dtypes are checked against the float range)
+     * @throws IllegalArgumentException naming the buffer, the flat index and the value found
+     */
+    public static void checkAdmissible(String where, String name, double[] values, DataType dtype) {
+        Objects.requireNonNull(values, "values");
+        boolean nonNegative = name.endsWith("/v");
+        boolean positive = name.endsWith("/radius");
+        double max = dtype == DataType.DOUBLE ? Double.MAX_VALUE : Float.MAX_VALUE;
+        double sumSq = 0;
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
             if (!Double.isFinite(v)) {
                 throw bad("%s: buffer '%s' holds a non-finite value (%s) at flat index %d", where, name, v, i);
             }
+            if (nonNegative && v < 0) {
+                throw bad("%s: buffer '%s' must not be negative, found %s at flat index %d", where, name, v, i);
+            }
+            if (positive && !(v > 0)) {
+                throw bad("%s: buffer '%s' must be positive, found %s at flat index %d", where, name, v, i);
+            }
+            sumSq += v * v;
+            if (!(sumSq <= max / 4)) {
+                throw bad(
+                        "%s: buffer '%s' is too large for %s (the sum of squares passes a quarter of the largest %s"
+                                + " value at flat index %d, value %s)",
+                        where, name, dtype, dtype, i, v);
+            }
         }
-        return dbl ? Nd4j.create(d, shape, 'c') : Nd4j.create(f, shape, 'c');
     }
 
     /** Bytes of the body not yet read, so that no length field can make the reader run past it. */

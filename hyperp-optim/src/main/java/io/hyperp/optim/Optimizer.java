@@ -209,7 +209,8 @@ public final class Optimizer {
 
     /**
      * Restores a state saved by {@link #save}. The file is checked whole (magic, version, CRC-32,
-     * optimizer fingerprint, schedule, every buffer's name, dtype and shape, finiteness) and read into
+     * optimizer fingerprint, schedule, every buffer's name, dtype and shape, counts in [0, 2^53], every
+     * value admissible as {@link Checkpoints#checkAdmissible} says) and read into
      * temporaries before anything changes: a truncated, corrupted or mismatched file throws
      * {@link IllegalArgumentException} and leaves this optimizer as it was.
      *

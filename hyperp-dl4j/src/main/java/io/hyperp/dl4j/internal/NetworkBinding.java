@@ -7,6 +7,7 @@ import io.hyperp.core.param.ParamSpec;
 import io.hyperp.core.rule.ParamTreatment;
 import io.hyperp.core.rule.ParameterizationRule;
 import io.hyperp.dl4j.HyperpUpdater;
+import io.hyperp.optim.Checkpoints;
 import io.hyperp.optim.NonFinitePolicy;
 import io.hyperp.optim.OptimizerOptions;
 import io.hyperp.optim.Optimizers;
@@ -53,6 +54,8 @@ import org.nd4j.linalg.learning.NoOpUpdater;
 public final class NetworkBinding {
 
     private static final long HALF = 1L << 20;
+    /** Every header entry is an integer below 2^24, exact in float32. */
+    private static final double HEADER_ENTRY_LIMIT = 1 << 24;
 
     private final Transform transform;
     private final TransformState state;
@@ -109,10 +112,15 @@ public final class NetworkBinding {
      * @param blocks   the network updater's blocks, in order
      * @param prefixOf the parameter-key prefix of a layer (its index in a MultiLayerNetwork, its
      *                 vertex name in a ComputationGraph)
-     * @throws IllegalStateException if no parameter uses HyperP, if a parameter uses another
-     *                               updater (other than a no-op), if the stored configurations
-     *                               disagree on schedule or options, or if the stored state is
-     *                               inconsistent
+     * @throws IllegalStateException    if no parameter uses HyperP, if a parameter uses another
+     *                                  updater (other than a no-op), if the stored configurations
+     *                                  disagree on schedule or options, or if the state view does not
+     *                                  have the length the configuration needs
+     * @throws IllegalArgumentException if the stored state is corrupted or inadmissible: a header that
+     *                                  is not a written flag and two counts below 2^44, parameters that
+     *                                  disagree on the step, state for only some parameters, or a
+     *                                  buffer value that {@link Checkpoints#checkAdmissible} refuses; the
+     *                                  network and its updater state are left untouched
      */
     public static NetworkBinding bind(List<UpdaterBlock> blocks, Function<Trainable, String> prefixOf) {
         Objects.requireNonNull(blocks, "blocks");
@@ -235,6 +243,8 @@ public final class NetworkBinding {
         INDArray[] headers = new INDArray[found.size()];
         List<INDArray> flats = new ArrayList<>();
         List<INDArray> segs = new ArrayList<>();
+        List<String> segNames = new ArrayList<>();
+        List<String> segOwners = new ArrayList<>();
         Map<String, INDArray> radius = new LinkedHashMap<>();
         int written = 0;
         for (int i = 0; i < found.size(); i++) {
@@ -259,6 +269,8 @@ public final class NetworkBinding {
                 off += len;
                 flats.add(flat);
                 segs.add(seg);
+                segNames.add(e.getKey());
+                segOwners.add(f.key());
                 if (e.getKey().endsWith("/radius")) {
                     radius.put(f.key(), seg);
                 }
@@ -275,16 +287,27 @@ public final class NetworkBinding {
             if (flag == 1.0) {
                 written++;
             } else if (flag != 0.0) {
-                throw new IllegalStateException(String.format(
+                throw new IllegalArgumentException(String.format(
                         Locale.ROOT, "%s: the updater state header is corrupted (flag %s)", f.key(), flag));
             }
         }
         if (written != 0 && written != found.size()) {
-            throw new IllegalStateException(String.format(
+            throw new IllegalArgumentException(String.format(
                     Locale.ROOT,
                     "the updater state holds HyperP state for %d of %d parameters; it was not written by this configuration",
                     written,
                     found.size()));
+        }
+        if (written != 0) {
+            // Everything stored is checked before anything is written or bound.
+            checkStoredHeaders(found, headers);
+            for (int j = 0; j < segs.size(); j++) {
+                Checkpoints.checkAdmissible(
+                        "the updater state of " + segOwners.get(j),
+                        segNames.get(j),
+                        segs.get(j).toDoubleVector(),
+                        segs.get(j).dataType());
+            }
         }
         NetworkBinding binding = new NetworkBinding(
                 transform,
@@ -300,7 +323,6 @@ public final class NetworkBinding {
         if (written == 0) {
             binding.storeState(0, 0);
         } else {
-            binding.checkHeaders();
             syncCounts(state, binding.stepCount());
         }
         for (int i = 0; i < updaters.size(); i++) {
@@ -438,19 +460,33 @@ public final class NetworkBinding {
         }
     }
 
-    private void checkHeaders() {
-        long step = readCount(headers[0], 1);
-        long skipped = readCount(headers[0], 3);
+    /** Every header holds valid counts, and all hold the same ones. */
+    private static void checkStoredHeaders(List<Found> found, INDArray[] headers) {
+        long step = storedCount(headers[0], 1, found.get(0).key());
+        long skipped = storedCount(headers[0], 3, found.get(0).key());
         for (int i = 1; i < headers.length; i++) {
-            if (readCount(headers[i], 1) != step || readCount(headers[i], 3) != skipped) {
-                throw new IllegalStateException(String.format(
+            long s = storedCount(headers[i], 1, found.get(i).key());
+            long k = storedCount(headers[i], 3, found.get(i).key());
+            if (s != step || k != skipped) {
+                throw new IllegalArgumentException(String.format(
                         Locale.ROOT,
-                        "%s: the updater state records step %d, %s records step %d; the state is inconsistent",
-                        params.get(i).name(),
-                        readCount(headers[i], 1),
-                        params.get(0).name(),
-                        step));
+                        "%s: the updater state records step %d (skipped %d), %s records step %d (skipped %d); the state"
+                                + " is inconsistent",
+                        found.get(i).key(),
+                        s,
+                        k,
+                        found.get(0).key(),
+                        step,
+                        skipped));
             }
+        }
+    }
+
+    private static long storedCount(INDArray header, int at, String key) {
+        try {
+            return readCount(header, at);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
         }
     }
 
@@ -482,7 +518,12 @@ public final class NetworkBinding {
     private static long readCount(INDArray header, int at) {
         double lo = header.getDouble(at);
         double hi = header.getDouble(at + 1);
-        if (!(lo >= 0 && lo < HALF && hi >= 0 && lo == Math.rint(lo) && hi == Math.rint(hi))) {
+        if (!(lo >= 0
+                && lo < HALF
+                && hi >= 0
+                && hi < HEADER_ENTRY_LIMIT
+                && lo == Math.rint(lo)
+                && hi == Math.rint(hi))) {
             throw new IllegalStateException(
                     String.format(Locale.ROOT, "the updater state header is corrupted (%s, %s)", lo, hi));
         }

@@ -176,9 +176,10 @@ public final class OptimalLr {
             double[][] window = window(x, y, lnBest, step);
             fx = window[0];
             fy = window[1];
-            Quad local = quadratic(fx, fy);
             double[] wd = Numbers.sortedDistinct(fx);
-            if (!(local.a() > 0) || local.xStar() < wd[0] || local.xStar() > wd[wd.length - 1]) {
+            // Fewer than three learning rates in the window (an irregular grid) cannot hold a quadratic.
+            Quad local = wd.length < P ? null : quadratic(fx, fy);
+            if (local == null || !(local.a() > 0) || local.xStar() < wd[0] || local.xStar() > wd[wd.length - 1]) {
                 String msg = Checks.fmt(
                         "eta* unresolved: the quadratic over all points misreads the sweep (%s), and the quadratic "
                                 + "over the %d learning rates around the lowest loss (lr %s) has no optimum inside "

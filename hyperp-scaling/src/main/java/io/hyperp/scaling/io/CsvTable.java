@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -25,9 +26,25 @@ import org.apache.commons.csv.DuplicateHeaderMode;
  * <p>Format: RFC 4180 (Commons CSV {@code DEFAULT}) with a mandatory header, {@code #} comment lines, blank
  * lines skipped, cells trimmed, duplicate column names rejected. Immutable and thread-safe.
  *
+ * <p>Limits, each refused with an {@link IllegalArgumentException} naming the source and the limit before
+ * anything larger is held in memory: {@value #MAX_CHARS} characters in all ({@value #MAX_FILE_BYTES} bytes for
+ * a file), {@value #MAX_LINE_CHARS} characters on one line, {@value #MAX_FIELDS} fields in one row and
+ * {@value #MAX_ROWS} data rows. A sweep or a table of runs is far below each of them.
+ *
  * <p>References: RFC 4180, Common Format and MIME Type for Comma-Separated Values (CSV) Files.
  */
 public final class CsvTable {
+    /** The largest file read, in bytes (32 MiB). */
+    public static final long MAX_FILE_BYTES = 32L << 20;
+    /** The most characters read from one source (32 Mi). */
+    public static final long MAX_CHARS = 32L << 20;
+    /** The longest line, in characters (1 Mi). */
+    public static final int MAX_LINE_CHARS = 1 << 20;
+    /** The most fields in the header or in one row. */
+    public static final int MAX_FIELDS = 10_000;
+    /** The most data rows. */
+    public static final int MAX_ROWS = 1_000_000;
+
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT
             .builder()
             .setHeader()
@@ -57,6 +74,17 @@ public final class CsvTable {
      * @throws IllegalArgumentException if the file is missing, unreadable or not valid CSV with a header
      */
     public static CsvTable read(Path file) {
+        try {
+            long bytes = Files.size(file);
+            if (bytes > MAX_FILE_BYTES) {
+                throw Checks.iae(
+                        "%s: %d bytes, more than the %d bytes a CSV table may have", file, bytes, MAX_FILE_BYTES);
+            }
+        } catch (NoSuchFileException e) {
+            throw Checks.iae("%s: no such file", file);
+        } catch (IOException e) {
+            throw Checks.iae("%s: cannot read (%s)", file, e.getMessage());
+        }
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(in, file.toString());
         } catch (NoSuchFileException e) {
@@ -67,20 +95,30 @@ public final class CsvTable {
     }
 
     /**
-     * Reads CSV text.
+     * Reads CSV text, within the limits of the class comment.
      *
      * @param in the text (not closed)
      * @param source a name for messages, such as the file name
      * @return the table
-     * @throws IllegalArgumentException if the text is not valid CSV with a header, or a row has more cells than
-     *     the header
+     * @throws IllegalArgumentException if the text is not valid CSV with a header, a row has more cells than
+     *     the header, or a limit is passed
+     * @throws UncheckedIOException if reading fails
      */
     public static CsvTable read(Reader in, String source) {
+        return read(in, source, MAX_CHARS, MAX_ROWS);
+    }
+
+    /** As {@link #read(Reader, String)} with other character and row limits (tests reach them quickly). */
+    static CsvTable read(Reader in, String source, long maxChars, int maxRows) {
         try {
-            CSVParser parser = FORMAT.parse(in);
+            CSVParser parser = FORMAT.parse(new Limited(in, source, maxChars));
             List<String> columns = List.copyOf(parser.getHeaderNames());
             if (columns.isEmpty()) {
                 throw Checks.iae("%s: no header row", source);
+            }
+            if (columns.size() > MAX_FIELDS) {
+                throw Checks.iae(
+                        "%s: the header has %d columns, more than the %d allowed", source, columns.size(), MAX_FIELDS);
             }
             for (String c : columns) {
                 if (c.isEmpty()) {
@@ -89,6 +127,9 @@ public final class CsvTable {
             }
             List<List<String>> rows = new ArrayList<>();
             for (CSVRecord r : parser) {
+                if (rows.size() == maxRows) {
+                    throw Checks.iae("%s: more than %d data rows", source, maxRows);
+                }
                 if (r.size() > columns.size()) {
                     throw Checks.iae(
                             "%s row %d: %d cells but the header has %d columns",
@@ -102,14 +143,94 @@ public final class CsvTable {
             }
             return new CsvTable(source, columns, Collections.unmodifiableList(rows));
         } catch (IOException e) {
-            throw new UncheckedIOException(source + ": cannot read", e);
+            throw fromIo(e, source);
+        } catch (UncheckedIOException e) {
+            throw fromIo(e.getCause(), source);
         } catch (IllegalStateException | IllegalArgumentException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw fromIo(io, source);
+            }
             if (e.getMessage() != null && e.getMessage().startsWith(source)) {
                 throw e;
             }
             throw Checks.iae("%s: not valid CSV (%s)", source, e.getMessage());
-        } catch (UncheckedIOException e) {
-            throw Checks.iae("%s: not valid CSV (%s)", source, e.getCause().getMessage());
+        }
+    }
+
+    /** A limit or a CSV syntax error becomes an {@link IllegalArgumentException}; a read error stays one. */
+    private static RuntimeException fromIo(IOException e, String source) {
+        if (e instanceof LimitException) {
+            return new IllegalArgumentException(e.getMessage());
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return Checks.iae("%s: not UTF-8 text", source);
+        }
+        if (e instanceof CSVException) {
+            return Checks.iae("%s: not valid CSV (%s)", source, e.getMessage());
+        }
+        return new UncheckedIOException(source + ": cannot read", e);
+    }
+
+    /** A passed limit, raised inside the parser's reader and turned into an IllegalArgumentException. */
+    private static final class LimitException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LimitException(String message) {
+            super(message);
+        }
+    }
+
+    /** Counts characters and the length of the current line, and stops the parser at a limit. */
+    private static final class Limited extends Reader {
+        private final Reader in;
+        private final String source;
+        private final long maxChars;
+        private long chars;
+        private int line;
+        private long lineNumber = 1;
+
+        Limited(Reader in, String source, long maxChars) {
+            this.in = in;
+            this.source = source;
+            this.maxChars = maxChars;
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) throws IOException {
+            int n = in.read(buf, off, len);
+            if (n <= 0) {
+                return n;
+            }
+            chars += n;
+            if (chars > maxChars) {
+                throw new LimitException(String.format(
+                        java.util.Locale.ROOT,
+                        "%s: more than %d characters; a CSV table may have at most that many",
+                        source,
+                        maxChars));
+            }
+            for (int i = off; i < off + n; i++) {
+                char c = buf[i];
+                if (c == '\n' || c == '\r') {
+                    line = 0;
+                    if (c == '\n') {
+                        lineNumber++;
+                    }
+                } else if (++line > MAX_LINE_CHARS) {
+                    throw new LimitException(String.format(
+                            java.util.Locale.ROOT,
+                            "%s line %d: longer than %d characters; a CSV line may have at most that many",
+                            source,
+                            lineNumber,
+                            MAX_LINE_CHARS));
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.hyperp.scaling.internal.Checks;
 import io.hyperp.scaling.transfer.Axis;
@@ -29,14 +30,23 @@ import java.util.Objects;
  *
  * <p>Parsed with Jackson's streaming parser (duplicate member names rejected). Any other shape, such as the
  * array written by {@code hyperp optimum --json}, a law with an offset (which is not a power law and cannot be
- * anchored at a base run) or a predictor that is not an axis, is refused with an
+ * anchored at a base run), a predictor that is not an axis, or a document longer than {@value #MAX_CHARS}
+ * characters, nested deeper than 64 levels or holding a string over 64 Ki characters, is refused with an
  * {@link IllegalArgumentException} naming the source, what was found and the fix. Stateless and thread-safe.
  *
  * <p>References: RFC 8259; Zhou et al., arXiv 2601.05049 (the fitting-paradigm law); SPEC section 7.
  */
 public final class LawJson {
+    /** The longest document read, in characters (1 Mi); a law is a few hundred. */
+    public static final int MAX_CHARS = 1 << 20;
+
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxDocumentLength(MAX_CHARS)
+                    .maxStringLength(64 << 10)
+                    .maxNestingDepth(64)
+                    .build())
             .build();
 
     private LawJson() {}
