@@ -6,7 +6,7 @@
 #      same command trains nothing;
 #   2. after the driver is killed mid-sweep, rerunning the command loses no cell and runs none twice
 #      (on Spark and on the local engine).
-# Needs the built jars (mvn package); builds them (offline) when missing. Run from anywhere; exit 0 on success.
+# Needs the built jars (mvn package); builds them when missing. Run from anywhere; exit 0 on success.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -38,10 +38,12 @@ ADD_OPENS=$(sed -n 's:.*<spark.add-opens>\(.*\)</spark.add-opens>.*:\1:p' pom.xm
 # $SPARK_HOME/jars: every runtime dependency of the CLI (Spark included) and the project's own jars.
 if ! ls hyperp-cli/target/hyperp-cli-*.jar >/dev/null 2>&1 || ! ls hyperp-spark/target/hyperp-spark-*.jar >/dev/null 2>&1; then
   log "building the jars"
-  mvn -B -o -q package -DskipTests -pl hyperp-cli,hyperp-spark -am
+  mvn -B -q package -DskipTests -pl hyperp-cli,hyperp-spark -am
 fi
 mkdir -p "$SPARK_HOME/jars" "$SPARK_HOME/conf"
-mvn -B -o -q dependency:copy-dependencies -pl hyperp-cli -DincludeScope=runtime \
+# package in the same invocation, so the project's own modules resolve from the reactor (a CI build runs
+# verify, not install: the local repository need not hold them)
+mvn -B -q package dependency:copy-dependencies -DskipTests -pl hyperp-cli -am -DincludeScope=runtime \
   -DexcludeGroupIds=io.hyperp -DoutputDirectory="$SPARK_HOME/jars"
 for m in hyperp-core hyperp-optim hyperp-moe hyperp-scaling hyperp-sweep hyperp-demo hyperp-spark hyperp-cli; do
   cp "$(ls $m/target/$m-*.jar | grep -v -e sources -e tests -e javadoc | head -1)" "$SPARK_HOME/jars/"
