@@ -215,6 +215,8 @@ public final class OptimalLr {
         Interval interval = Interval.UNKNOWN;
         Interval lossInterval = Interval.UNKNOWN;
         BootstrapSummary summary = noBootstrap;
+        OptimalLrStatus status = OptimalLrStatus.OK;
+        String message = note;
         BootstrapOptions bo = options.bootstrap();
         int nFit = fx.length;
         if (nFit > P && bo.resamples() > 0) {
@@ -245,33 +247,19 @@ public final class OptimalLr {
             summary = BootstrapSummary.of(bo, draws.failures(), level);
             String why = unresolvedReason(interval, lrMin, lrMax, step);
             if (why != null) {
-                String msg = Checks.fmt(
+                status = OptimalLrStatus.UNRESOLVED;
+                message = Checks.fmt(
                         "eta* %s unresolved: %s, so this sweep cannot place the optimum; lengthen the runs (less "
                                 + "noise), add seeds, or add learning rates between %s and %s, and refit",
                         g(Math.exp(chosen.xStar())), why, g(Math.exp(lnBest - step)), g(Math.exp(lnBest + step)));
                 if (!note.isEmpty()) {
-                    msg = msg + " (" + note + ")";
+                    message = message + " (" + note + ")";
                 }
-                return new OptimalLrResult(
-                        OptimalLrStatus.UNRESOLVED,
-                        msg,
-                        Math.exp(chosen.xStar()),
-                        interval,
-                        chosen.lossMin(),
-                        lossInterval,
-                        chosen.basin(),
-                        chosen.r2(),
-                        lrMin,
-                        lrMax,
-                        used,
-                        excluded,
-                        summary,
-                        estimator);
             }
         }
         return new OptimalLrResult(
-                OptimalLrStatus.OK,
-                note,
+                status,
+                message,
                 Math.exp(chosen.xStar()),
                 interval,
                 chosen.lossMin(),
