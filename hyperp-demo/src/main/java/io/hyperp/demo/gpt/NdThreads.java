@@ -15,11 +15,19 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * one model trains at a time ({@link #singleModel()}), or one thread for everything when independent
  * models train in parallel, one per core ({@link #parallelModels()}).
  *
- * <p>These are process-wide settings of the native backend: they affect every ND4J computation in the
- * process, and are meant to be set once by a program's entry point (never by a library), before work
- * starts. Not thread-safe with concurrent ND4J work.
+ * <p>BLAS's thread count is a process-wide setting. The thread count of ND4J's own ops is OpenMP's, which
+ * is a per-thread setting: {@link #configure} sets it for the calling thread and records it, and every
+ * other thread that trains applies the recorded count with {@link #applyToCurrentThread()} (the demo's
+ * {@link io.hyperp.demo.train.TrainRun} does so). A thread that never applies it runs ND4J's ops on as
+ * many OpenMP threads as there are cores: with one model per core, each model's spare OpenMP thread
+ * then competes with the other models for the cores (on a two-core sweep that cost up to a third of a
+ * cell's time). These settings are meant to be made once by a program's entry point (never by a
+ * library), before work starts. Not thread-safe with concurrent ND4J work.
  */
 public final class NdThreads {
+
+    /** The configured thread count of ND4J's own ops; 0 until {@link #configure} is called. */
+    private static volatile int opThreads;
 
     private NdThreads() {}
 
@@ -36,6 +44,22 @@ public final class NdThreads {
         Nd4j.getExecutioner(); // loads the backend, and with it the native library
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(opThreads);
         Nd4j.factory().blas().setMaxThreads(blasThreads);
+        NdThreads.opThreads = opThreads;
+    }
+
+    /**
+     * Applies the thread count of ND4J's own ops set by {@link #configure} to the calling thread (OpenMP's
+     * count is per thread); does nothing if {@link #configure} was never called or the thread has it
+     * already. Cheap: call it at the start of work on a pool thread.
+     */
+    public static void applyToCurrentThread() {
+        int n = opThreads;
+        if (n > 0) {
+            var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+            if (ops.ompGetMaxThreads() != n) {
+                ops.setOmpNumThreads(n);
+            }
+        }
     }
 
     /** One model at a time: ND4J's ops on one thread, BLAS on every available core. */
@@ -48,7 +72,7 @@ public final class NdThreads {
         configure(1, 1);
     }
 
-    /** The current settings, for logs: {@code "ops N, blas M"}. */
+    /** The current settings of the calling thread, for logs: {@code "ops N, blas M"}. */
     public static String describe() {
         return String.format(
                 Locale.ROOT,

@@ -2,6 +2,7 @@ package io.hyperp.demo.train;
 
 import io.hyperp.core.rule.ParameterizationRule;
 import io.hyperp.demo.data.ByteCorpus;
+import io.hyperp.demo.gpt.NdThreads;
 import io.hyperp.demo.gpt.TinyGpt;
 import io.hyperp.demo.gpt.TinyGptConfig;
 import io.hyperp.moe.layer.MoeLayerConfig;
@@ -121,6 +122,7 @@ public final class TrainRun {
                     rule.residualBranchMultiplier(),
                     model.residualMultiplier()));
         }
+        NdThreads.applyToCurrentThread();
         long start = System.nanoTime();
         TinyGptConfig cfg = model.withLogitMultiplier(rule.outputLogitMultiplier());
         TinyGpt net = moe == null
