@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads a {@link SweepPlan} from a JSON ({@code .json}) or YAML ({@code .yaml}, {@code .yml}) file:
@@ -34,6 +35,9 @@ import java.util.Set;
  */
 public final class PlanFiles {
 
+    /** The largest plan file read, in bytes (1 MiB). */
+    public static final int MAX_BYTES = 1 << 20;
+
     private static final Set<String> KEYS = Set.of("trainer", "settings", "grid", "grids");
 
     private PlanFiles() {}
@@ -41,35 +45,71 @@ public final class PlanFiles {
     /**
      * Reads a plan file.
      *
-     * @throws IllegalArgumentException naming the file and the problem (missing, unknown format,
-     *                                  malformed, unknown key, empty grid)
+     * @throws IllegalArgumentException naming the file and the problem (missing, unknown format, larger
+     *                                  than {@value #MAX_BYTES} bytes, malformed, unknown key, empty
+     *                                  grid, more than {@value SweepPlan#MAX_CELLS} cells)
      */
     public static SweepPlan parse(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        ObjectMapper mapper;
+        boolean yaml;
         if (name.endsWith(".json")) {
-            mapper = new ObjectMapper();
+            yaml = false;
         } else if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-            mapper = new ObjectMapper(new YAMLFactory());
+            yaml = true;
         } else {
             throw new IllegalArgumentException("plan file " + file + ": expected a .json, .yaml or .yml file");
         }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("plan file " + file + " does not exist");
         }
-        JsonNode root;
+        byte[] content;
         try {
-            root = mapper.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("plan file " + file + " is malformed: " + e.getOriginalMessage(), e);
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw tooLarge(file.toString(), size);
+            }
+            content = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new IllegalArgumentException("plan file " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        return parse(content, yaml, file.toString());
+    }
+
+    /**
+     * A plan from a file's content ({@code yaml}: YAML, else JSON); errors name {@code source}.
+     *
+     * @throws IllegalArgumentException as for {@link #parse(Path)}
+     */
+    static SweepPlan parse(byte[] content, boolean yaml, String source) {
+        if (content.length > MAX_BYTES) {
+            throw tooLarge(source, content.length);
+        }
+        ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+        JsonNode root;
+        try {
+            root = mapper.readTree(content);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "plan file " + source + " is malformed: " + oneLine(e.getOriginalMessage()), e);
+        } catch (YAMLException e) {
+            throw new IllegalArgumentException("plan file " + source + " is malformed: " + oneLine(e.getMessage()), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("plan file " + source + " cannot be read: " + e.getMessage(), e);
         }
         try {
             return parse(root);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("plan file " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("plan file " + source + ": " + e.getMessage(), e);
         }
+    }
+
+    private static IllegalArgumentException tooLarge(String source, long size) {
+        return new IllegalArgumentException(String.format(
+                Locale.ROOT, "plan file %s has %d bytes; a plan file has at most %d", source, size, MAX_BYTES));
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "(no detail)" : message.replaceAll("\\s+", " ").trim();
     }
 
     /** A plan from a parsed JSON or YAML tree (see the class comment). */

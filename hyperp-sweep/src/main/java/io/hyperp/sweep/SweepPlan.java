@@ -25,14 +25,17 @@ import java.util.regex.Pattern;
  * {@code "0.01"}), so ids do not depend on how a number was written.
  *
  * <p>Immutable; every check runs in the constructor and throws {@link IllegalArgumentException} naming
- * what was wrong: no grid, an axis without values, grids with different axes, a bad axis name, or the
- * same cell twice.
+ * what was wrong: no grid, an axis without values, grids with different axes, a bad axis name, the
+ * same cell twice, or more than {@value #MAX_CELLS} cells.
  *
  * @param trainer  the trainer's name or class name (see {@link Trainers#load})
  * @param settings settings shared by every cell (the trainer says which it knows)
  * @param grids    the grids: each an ordered map from axis name to its values
  */
 public record SweepPlan(String trainer, Map<String, String> settings, List<Map<String, List<String>>> grids) {
+
+    /** The most cells a plan may have. */
+    public static final int MAX_CELLS = 100_000;
 
     private static final Pattern AXIS = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
@@ -83,6 +86,7 @@ public record SweepPlan(String trainer, Map<String, String> settings, List<Map<S
         }
         settings = Collections.unmodifiableMap(new TreeMap<>(settings));
         grids = List.copyOf(copy);
+        checkSize(grids);
         checkUnique(grids);
     }
 
@@ -166,6 +170,25 @@ public record SweepPlan(String trainer, Map<String, String> settings, List<Map<S
             acc = next;
         }
         return acc;
+    }
+
+    /** Refuses more than {@link #MAX_CELLS} cells, counted without listing them. */
+    private static void checkSize(List<Map<String, List<String>>> grids) {
+        long total = 0;
+        for (Map<String, List<String>> grid : grids) {
+            long n = 1;
+            for (List<String> values : grid.values()) {
+                n *= values.size();
+                if (n > MAX_CELLS) {
+                    break;
+                }
+            }
+            total += n;
+            if (total > MAX_CELLS) {
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT, "plan: more than %d cells; split the sweep into several plans", MAX_CELLS));
+            }
+        }
     }
 
     private static void checkUnique(List<Map<String, List<String>>> grids) {
