@@ -31,16 +31,18 @@ import java.util.regex.Pattern;
  * a fit refused, with the report and its refusal on standard output and at most one line on standard error;
  * or exit 2, bad input, with exactly one line on standard error. Never an internal error, never a stack
  * trace. To keep each run to milliseconds the harness caps {@code --resamples} at
- * {@value #MAX_RESAMPLES} (more only takes longer) and skips {@code demo}, which trains models.
+ * {@value #MAX_RESAMPLES} (more only takes longer) and skips {@code demo} and {@code sweep}, which train
+ * models ({@code PlanFilesFuzzTest} fuzzes the sweep plan reader).
  */
 class CliFuzzTest {
     static final String FILE = "%FILE%";
     static final int MAX_RESAMPLES = 40;
+    private static final Set<String> TRAINS = Set.of("demo", "sweep");
     private static final Set<String> BOOTSTRAPPED = Set.of("optimum", "fit-law", "leverage", "plan");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern INTERNAL = Pattern.compile("hyperp( [a-z-]+)?: internal error: ");
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "10m")
     void cli(byte[] data) throws IOException {
         int nl = 0;
         while (nl < data.length && data[nl] != '\n') {
@@ -55,8 +57,8 @@ class CliFuzzTest {
             for (String a : line.split("\t", -1)) {
                 args.add(a.replace(FILE, file.toString()));
             }
-            if (args.get(0).equals("demo") || args.stream().anyMatch(a -> a.startsWith("@"))) {
-                return; // demo trains models; @file arguments read arbitrary files
+            if (TRAINS.contains(args.get(0)) || args.stream().anyMatch(a -> a.startsWith("@"))) {
+                return; // demo and sweep train models (PlanFilesFuzzTest fuzzes sweep plans); @file reads any file
             }
             capResamples(args);
             check(args, CliRunner.run(args.toArray(String[]::new)));

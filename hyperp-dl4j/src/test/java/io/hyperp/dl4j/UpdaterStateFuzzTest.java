@@ -45,7 +45,7 @@ class UpdaterStateFuzzTest {
         PARAMS = NET.params().dup();
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "10m")
     void bind(byte[] data) {
         NET.setParams(PARAMS);
         float[] edited = STATE.clone();

@@ -34,7 +34,7 @@ class CheckpointFuzzTest {
     private static final ParamSet PARAMS = TestParams.params(HYPERP, DataType.FLOAT, 5);
     private static final ParamSet GRADS = TestParams.grads(PARAMS, 77);
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "10m")
     void restore(byte[] data) throws IOException {
         if (data.length == 0) {
             return;

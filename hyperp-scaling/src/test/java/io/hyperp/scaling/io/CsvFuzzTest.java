@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
  */
 class CsvFuzzTest {
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "10m")
     void csvTable(byte[] data) {
         String text = new String(data, StandardCharsets.UTF_8);
         CsvTable table;

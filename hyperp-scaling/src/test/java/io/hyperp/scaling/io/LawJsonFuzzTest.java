@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  */
 class LawJsonFuzzTest {
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "10m")
     void law(byte[] data) {
         FittedLaw law;
         try {
