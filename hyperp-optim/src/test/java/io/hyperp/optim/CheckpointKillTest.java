@@ -34,11 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * run's, continuing from a checkpoint equals the uninterrupted run.
  *
  * <p>A child lives about a second and a half, nearly all of it ND4J's start-up (two children warm up ahead of
- * their turn), so the kill count of a regular build is {@value #KILLS}, to keep the suite fast; a longer
- * campaign is {@code mvn test -pl hyperp-optim -Dtest=CheckpointKillTest -Dhyperp.killTest.kills=60}.
+ * their turn). A regular build makes {@value #KILLS} kills; a longer campaign is
+ * {@code mvn test -pl hyperp-optim -Dtest=CheckpointKillTest -Dhyperp.killTest.kills=200}.
  */
 class CheckpointKillTest {
-    static final int KILLS = 15;
+    static final int KILLS = 50;
     static final long INTERVAL = 5;
     private static final long TOTAL = 1_000_000;
     /** Children started ahead of their turn. */
