@@ -43,6 +43,9 @@ import org.apache.commons.csv.CSVPrinter;
  */
 public final class ResultStore {
 
+    /** The largest cell file read, in bytes (64 MiB: a loss curve of millions of steps). */
+    public static final long MAX_CELL_BYTES = 64L << 20;
+
     private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -140,7 +143,9 @@ public final class ResultStore {
     /**
      * The result of a finished cell, or empty if it has not finished.
      *
-     * @throws UncheckedIOException if the file exists but cannot be read or parsed
+     * @throws UncheckedIOException naming the file if it exists but cannot be read, is larger than
+     *                              {@value #MAX_CELL_BYTES} bytes, is not a result, or is the result of
+     *                              another cell
      */
     public Optional<CellResult> read(SweepCell cell) {
         Path f = file(cell.id());
@@ -148,11 +153,17 @@ public final class ResultStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(decode(MAPPER.readTree(f.toFile())));
-        } catch (IOException | RuntimeException e) {
+            long size = Files.size(f);
+            if (size > MAX_CELL_BYTES) {
+                throw new IllegalArgumentException(
+                        String.format(Locale.ROOT, "%d bytes; a cell file has at most %d", size, MAX_CELL_BYTES));
+            }
+            return Optional.of(decode(cell, MAPPER.readTree(f.toFile())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("result file " + f + " is unreadable: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
             throw new UncheckedIOException(
-                    "result file " + f + " is unreadable: " + e.getMessage(),
-                    e instanceof IOException io ? io : new IOException(e));
+                    "result file " + f + " is not a result: " + e.getMessage(), new IOException(e));
         }
     }
 
@@ -324,40 +335,99 @@ public final class ResultStore {
         }
     }
 
-    private static double number(JsonNode n) {
-        if (n == null || n.isNull()) {
-            throw new IllegalArgumentException("missing number");
+    private static double number(JsonNode n, String what) {
+        if (n != null && n.isNumber()) {
+            return n.doubleValue();
         }
-        return n.isTextual() ? Double.parseDouble(n.asText()) : n.doubleValue();
+        if (n != null && n.isTextual()) {
+            switch (n.asText()) {
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
+            }
+        }
+        throw new IllegalArgumentException(what + " must be a number, NaN, Infinity or -Infinity, found " + n);
     }
 
-    /** A result from a cell file's JSON. */
-    static CellResult decode(JsonNode n) {
+    private static int integer(JsonNode n, String what) {
+        if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
+            throw new IllegalArgumentException(what + " must be an integer, found " + n);
+        }
+        return n.intValue();
+    }
+
+    private static JsonNode field(JsonNode n, String name, boolean array) {
+        JsonNode v = n.get(name);
+        if (v == null || (array ? !v.isArray() : !v.isObject())) {
+            throw new IllegalArgumentException("'" + name + "' must be " + (array ? "a list" : "an object"));
+        }
+        return v;
+    }
+
+    private static String text(JsonNode n, String name) {
+        JsonNode v = n.get(name);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("'" + name + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    /** The result of {@code cell} from its file's JSON, which must name the cell and its values. */
+    static CellResult decode(SweepCell cell, JsonNode n) {
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("expected an object");
+        }
+        String id = text(n, "id");
+        if (!id.equals(cell.id())) {
+            throw new IllegalArgumentException("it is the result of cell " + id + ", not of " + cell.id());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        field(n, "values", false)
+                .fields()
+                .forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+        if (!values.equals(cell.values())) {
+            throw new IllegalArgumentException("its values " + values + " are not the cell's " + cell.values());
+        }
         List<CurvePoint> curve = new ArrayList<>();
-        for (JsonNode p : n.get("curve")) {
+        for (JsonNode p : field(n, "curve", true)) {
+            if (!p.isObject()) {
+                throw new IllegalArgumentException("a curve point must be an object");
+            }
             Map<String, Double> ind = new LinkedHashMap<>();
-            p.get("indicators").fields().forEachRemaining(e -> ind.put(e.getKey(), number(e.getValue())));
+            field(p, "indicators", false)
+                    .fields()
+                    .forEachRemaining(e -> ind.put(e.getKey(), number(e.getValue(), "indicator " + e.getKey())));
             curve.add(new CurvePoint(
-                    p.get("step").intValue(), number(p.get("train_loss")), number(p.get("validation_loss")), ind));
+                    integer(p.get("step"), "step"),
+                    number(p.get("train_loss"), "train_loss"),
+                    number(p.get("validation_loss"), "validation_loss"),
+                    ind));
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        n.get("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), number(e.getValue())));
-        JsonNode ls = n.get("train_losses");
+        field(n, "metrics", false)
+                .fields()
+                .forEachRemaining(e -> metrics.put(e.getKey(), number(e.getValue(), "metric " + e.getKey())));
+        JsonNode ls = field(n, "train_losses", true);
         double[] losses = new double[ls.size()];
         for (int i = 0; i < losses.length; i++) {
-            losses[i] = number(ls.get(i));
+            losses[i] = number(ls.get(i), "train_losses");
         }
         return new CellResult(
-                CellStatus.ofLabel(n.get("status").asText()),
-                number(n.get("final_validation_loss")),
-                number(n.get("final_train_loss")),
-                n.get("steps_run").intValue(),
-                n.get("diverged_at_step").intValue(),
+                CellStatus.ofLabel(text(n, "status")),
+                number(n.get("final_validation_loss"), "final_validation_loss"),
+                number(n.get("final_train_loss"), "final_train_loss"),
+                integer(n.get("steps_run"), "steps_run"),
+                integer(n.get("diverged_at_step"), "diverged_at_step"),
                 losses,
                 curve,
                 metrics,
-                number(n.get("seconds")),
-                n.get("attempts").intValue(),
-                n.get("reason").asText());
+                number(n.get("seconds"), "seconds"),
+                integer(n.get("attempts"), "attempts"),
+                text(n, "reason"));
     }
 }

@@ -3,8 +3,10 @@ package io.hyperp.sweep;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +52,28 @@ class ResultStoreTest {
         SweepCell c2 = PLAN.cells().get(1);
         store.write(c2, failed);
         assertEquals(failed, store.read(c2).orElseThrow());
+    }
+
+    @Test
+    void read_refusesAnotherCellsFile_andAFileThatIsNoResult() throws Exception {
+        ResultStore store = ResultStore.open(dir);
+        SweepCell a = PLAN.cells().get(0);
+        SweepCell b = PLAN.cells().get(1);
+        store.write(a, result(2.0));
+        Files.copy(store.file(a.id()), store.file(b.id()));
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> store.read(b));
+        assertTrue(e.getMessage().contains(store.file(b.id()).toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("is the result of cell " + a.id()), e.getMessage());
+        Files.writeString(
+                store.file(b.id()),
+                Files.readString(store.file(a.id())).replace("\"steps_run\":", "\"steps_run\":0.5,\"x\":"));
+        e = assertThrows(UncheckedIOException.class, () -> store.read(b));
+        assertTrue(e.getMessage().contains("is the result of cell"), e.getMessage());
+        Files.writeString(
+                store.file(a.id()),
+                Files.readString(store.file(a.id())).replace("\"steps_run\":", "\"steps_run\":0.5,\"x\":"));
+        e = assertThrows(UncheckedIOException.class, () -> store.read(a));
+        assertTrue(e.getMessage().contains("steps_run must be an integer"), e.getMessage());
     }
 
     @Test
