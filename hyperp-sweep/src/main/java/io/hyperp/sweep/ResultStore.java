@@ -47,7 +47,13 @@ public final class ResultStore {
     public static final long MAX_CELL_BYTES = 64L << 20;
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Jackson's tree reader, loaded on the first read (a process that only writes results never needs it). */
+    private static final class Reader {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+
+        private Reader() {}
+    }
 
     private final Path dir;
     private final Path cells;
@@ -158,7 +164,7 @@ public final class ResultStore {
                 throw new IllegalArgumentException(
                         String.format(Locale.ROOT, "%d bytes; a cell file has at most %d", size, MAX_CELL_BYTES));
             }
-            return Optional.of(decode(cell, MAPPER.readTree(f.toFile())));
+            return Optional.of(decode(cell, Reader.MAPPER.readTree(f.toFile())));
         } catch (IOException e) {
             throw new UncheckedIOException("result file " + f + " is unreadable: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
