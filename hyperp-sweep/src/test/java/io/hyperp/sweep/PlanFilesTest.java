@@ -52,6 +52,9 @@ class PlanFilesTest {
                 "unknown key 'gird'");
         assertMessage(Files.writeString(dir.resolve("empty.json"), "{\"trainer\": \"fake\", \"grid\": {}}"), "empty");
         assertMessage(
+                Files.writeString(dir.resolve("big.yaml"), "trainer: fake\n#" + "x".repeat(PlanFiles.MAX_BYTES)),
+                "a plan file has at most 1048576");
+        assertMessage(
                 Files.writeString(dir.resolve("nested.json"), "{\"trainer\": \"fake\", \"grid\": {\"lr\": [[1]]}}"),
                 "axis lr");
     }

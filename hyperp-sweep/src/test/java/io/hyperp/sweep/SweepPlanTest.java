@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,5 +110,22 @@ class SweepPlanTest {
         assertTrue(e.getMessage().contains("axis 'method'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> c.value("depth"));
         assertTrue(e.getMessage().contains("no axis 'depth'"), e.getMessage());
+    }
+
+    @Test
+    void tooManyCells_refusedBeforeAnyIsListed() {
+        List<String> twenty = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            twenty.add(Integer.toString(i));
+        }
+        Map<String, List<String>> grid = new LinkedHashMap<>();
+        for (String axis : List.of("a", "b", "c", "d")) {
+            grid.put(axis, twenty); // 160,000 cells
+        }
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SweepPlan.of("fake", Map.of(), grid));
+        assertTrue(e.getMessage().contains("more than 100000 cells"), e.getMessage());
+        grid.remove("d"); // 8,000 cells
+        assertEquals(8000, SweepPlan.of("fake", Map.of(), grid).cells().size());
     }
 }
