@@ -89,10 +89,9 @@ public final class PlanFiles {
         try {
             root = mapper.readTree(content);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(
-                    "plan file " + source + " is malformed: " + oneLine(e.getOriginalMessage()), e);
+            throw new IllegalArgumentException("plan file " + source + " is malformed: " + e.getOriginalMessage(), e);
         } catch (YAMLException e) {
-            throw new IllegalArgumentException("plan file " + source + " is malformed: " + oneLine(e.getMessage()), e);
+            throw new IllegalArgumentException("plan file " + source + " is malformed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("plan file " + source + " cannot be read: " + e.getMessage(), e);
         }
@@ -106,10 +105,6 @@ public final class PlanFiles {
     private static IllegalArgumentException tooLarge(String source, long size) {
         return new IllegalArgumentException(String.format(
                 Locale.ROOT, "plan file %s has %d bytes; a plan file has at most %d", source, size, MAX_BYTES));
-    }
-
-    private static String oneLine(String message) {
-        return message == null ? "(no detail)" : message.replaceAll("\\s+", " ").trim();
     }
 
     /** A plan from a parsed JSON or YAML tree (see the class comment). */

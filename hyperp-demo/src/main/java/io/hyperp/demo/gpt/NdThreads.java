@@ -20,8 +20,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * other thread that trains applies the recorded count with {@link #applyToCurrentThread()} (the demo's
  * {@link io.hyperp.demo.train.TrainRun} does so). A thread that never applies it runs ND4J's ops on as
  * many OpenMP threads as there are cores: with one model per core, each model's spare OpenMP thread
- * then competes with the other models for the cores (on a two-core sweep that cost up to a third of a
- * cell's time). These settings are meant to be made once by a program's entry point (never by a
+ * then competes with the other models for the cores. These settings are meant to be made once by a program's entry point (never by a
  * library), before work starts. Not thread-safe with concurrent ND4J work.
  */
 public final class NdThreads {
